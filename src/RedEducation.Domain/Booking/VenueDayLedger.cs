@@ -1,0 +1,201 @@
+using RedEducation.Domain.Venues;
+
+namespace RedEducation.Domain.Booking;
+
+/// <summary>Where a placement stands in a venue-day.</summary>
+public enum PlacementStatus
+{
+    Confirmed,
+    Waitlisted,
+    Cancelled,
+}
+
+/// <summary>One group's claim on a slot of a venue-day. Mutable because it is the ledger's stored state.</summary>
+public sealed class Placement
+{
+    public required string Id { get; init; }
+    public required string UnitId { get; init; }
+    public required TimeOnly Slot { get; init; }
+    public required int Headcount { get; set; }
+    public required PlacementStatus Status { get; set; }
+    /// <summary>Arrival order within the day: the waitlist is served in this order.</summary>
+    public required long Sequence { get; init; }
+}
+
+/// <summary>A request to place a group in a slot.</summary>
+public sealed record PlacementRequest(string PlacementId, string UnitId, TimeOnly Slot, int Headcount, bool JoinWaitlist);
+
+/// <summary>What the ledger decided for a request.</summary>
+public sealed record LedgerDecision(Refusal Refusal, PlacementStatus Status)
+{
+    public bool Accepted => Refusal == Refusal.None;
+    public static LedgerDecision Refused(Refusal refusal) => new(refusal, PlacementStatus.Cancelled);
+}
+
+/// <summary>The load of one slot: people confirmed, free places, people waiting.</summary>
+public sealed record SlotLoad(Slot Slot, int Capacity, int Booked, int Remaining, int Waitlisted);
+
+/// <summary>
+/// The capacity ledger of one venue on one day: the single place where slot capacity, the daily cap, the unit cap and
+/// the waitlist are decided. Invariant: for every slot, confirmed headcount never exceeds the slot capacity, and the
+/// day's confirmed headcount never exceeds the daily cap.
+/// </summary>
+public sealed class VenueDayLedger
+{
+    public Dictionary<string, Placement> Placements { get; init; } = [];
+    public long NextSequence { get; set; }
+
+    public Placement? Find(string placementId) => Placements.GetValueOrDefault(placementId);
+
+    /// <summary>Decides a new placement without changing anything. An already known placement id is decided as it stands.</summary>
+    public LedgerDecision Decide(PlacementRequest request, VenueProfile venue)
+    {
+        if (Placements.TryGetValue(request.PlacementId, out var existing))
+        {
+            return new LedgerDecision(Refusal.None, existing.Status);
+        }
+        if (UnitLoad(request.UnitId) + request.Headcount > venue.Limits.UnitCapPerDay)
+        {
+            return LedgerDecision.Refused(Refusal.UnitCapReached);
+        }
+        var fits = Fits(request.Slot, request.Headcount, venue, out var refusal);
+        if (fits && !HasQueue(request.Slot))
+        {
+            return new LedgerDecision(Refusal.None, PlacementStatus.Confirmed);
+        }
+        if (request.JoinWaitlist)
+        {
+            return new LedgerDecision(Refusal.None, PlacementStatus.Waitlisted);
+        }
+        return LedgerDecision.Refused(fits ? Refusal.SlotFull : refusal);
+    }
+
+    /// <summary>Records an accepted decision. Callers decide and apply in one step; see <see cref="Place"/>.</summary>
+    public Placement Apply(PlacementRequest request, LedgerDecision decision)
+    {
+        if (Placements.TryGetValue(request.PlacementId, out var existing))
+        {
+            return existing;
+        }
+        var placement = new Placement
+        {
+            Id = request.PlacementId,
+            UnitId = request.UnitId,
+            Slot = request.Slot,
+            Headcount = request.Headcount,
+            Status = decision.Status,
+            Sequence = NextSequence++,
+        };
+        Placements.Add(placement.Id, placement);
+        return placement;
+    }
+
+    /// <summary>Decides and records a placement atomically.</summary>
+    public (LedgerDecision Decision, Placement? Placement) Place(PlacementRequest request, VenueProfile venue)
+    {
+        var decision = Decide(request, venue);
+        return decision.Accepted ? (decision, Apply(request, decision)) : (decision, null);
+    }
+
+    /// <summary>Changes a placement's headcount. Growth must fit; shrinking frees places for the waitlist.</summary>
+    public (Refusal Refusal, IReadOnlyList<Placement> Promoted) Resize(string placementId, int headcount, VenueProfile venue)
+    {
+        if (!Placements.TryGetValue(placementId, out var placement))
+        {
+            return (Refusal.NotFound, []);
+        }
+        if (placement.Status == PlacementStatus.Cancelled)
+        {
+            return (Refusal.AlreadyCancelled, []);
+        }
+        var size = BookingRules.CheckGroupSize(venue, headcount);
+        if (size != Refusal.None)
+        {
+            return (size, []);
+        }
+        var delta = headcount - placement.Headcount;
+        if (delta > 0 && UnitLoad(placement.UnitId) + delta > venue.Limits.UnitCapPerDay)
+        {
+            return (Refusal.UnitCapReached, []);
+        }
+        if (delta > 0 && placement.Status == PlacementStatus.Confirmed && !Fits(placement.Slot, delta, venue, out var refusal))
+        {
+            return (refusal, []);
+        }
+        placement.Headcount = headcount;
+        return (Refusal.None, Promote(venue));
+    }
+
+    /// <summary>Cancels a placement; its places go to the waitlist.</summary>
+    public (Refusal Refusal, IReadOnlyList<Placement> Promoted) Cancel(string placementId, VenueProfile venue)
+    {
+        if (!Placements.TryGetValue(placementId, out var placement))
+        {
+            return (Refusal.NotFound, []);
+        }
+        if (placement.Status == PlacementStatus.Cancelled)
+        {
+            return (Refusal.None, []);
+        }
+        placement.Status = PlacementStatus.Cancelled;
+        return (Refusal.None, Promote(venue));
+    }
+
+    /// <summary>
+    /// Confirms waiting groups strictly in arrival order per slot: the head of a slot's queue is confirmed while it
+    /// fits, and a head that does not fit keeps its place, so no later group overtakes it.
+    /// </summary>
+    public IReadOnlyList<Placement> Promote(VenueProfile venue)
+    {
+        var promoted = new List<Placement>();
+        foreach (var queue in Placements.Values
+                     .Where(p => p.Status == PlacementStatus.Waitlisted)
+                     .OrderBy(p => p.Sequence)
+                     .GroupBy(p => p.Slot))
+        {
+            foreach (var waiting in queue)
+            {
+                if (!Fits(waiting.Slot, waiting.Headcount, venue, out _))
+                {
+                    break;
+                }
+                waiting.Status = PlacementStatus.Confirmed;
+                promoted.Add(waiting);
+            }
+        }
+        return promoted;
+    }
+
+    /// <summary>1-based place in its slot's waitlist, or 0 when not waiting.</summary>
+    public int WaitlistPosition(Placement placement) =>
+        placement.Status != PlacementStatus.Waitlisted
+            ? 0
+            : 1 + Placements.Values.Count(p => p.Status == PlacementStatus.Waitlisted && p.Slot == placement.Slot && p.Sequence < placement.Sequence);
+
+    public IReadOnlyList<SlotLoad> Loads(VenueProfile venue, DateOnly date) =>
+        [.. venue.SlotsOn(date).Select(slot =>
+        {
+            var booked = Booked(slot.Start);
+            var remaining = Math.Max(0, Math.Min(venue.Limits.SlotCapacity - booked, venue.Limits.DailyCap - DayTotal()));
+            var waiting = Placements.Values.Where(p => p.Status == PlacementStatus.Waitlisted && p.Slot == slot.Start).Sum(p => p.Headcount);
+            return new SlotLoad(slot, venue.Limits.SlotCapacity, booked, remaining, waiting);
+        })];
+
+    public int Booked(TimeOnly slot) =>
+        Placements.Values.Where(p => p.Status == PlacementStatus.Confirmed && p.Slot == slot).Sum(p => p.Headcount);
+
+    public int DayTotal() => Placements.Values.Where(p => p.Status == PlacementStatus.Confirmed).Sum(p => p.Headcount);
+
+    private int UnitLoad(string unitId) =>
+        Placements.Values.Where(p => p.UnitId == unitId && p.Status != PlacementStatus.Cancelled).Sum(p => p.Headcount);
+
+    private bool HasQueue(TimeOnly slot) => Placements.Values.Any(p => p.Status == PlacementStatus.Waitlisted && p.Slot == slot);
+
+    private bool Fits(TimeOnly slot, int people, VenueProfile venue, out Refusal refusal)
+    {
+        refusal = Booked(slot) + people > venue.Limits.SlotCapacity ? Refusal.SlotFull
+            : DayTotal() + people > venue.Limits.DailyCap ? Refusal.DailyCapReached
+            : Refusal.None;
+        return refusal == Refusal.None;
+    }
+}

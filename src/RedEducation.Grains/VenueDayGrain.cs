@@ -1,0 +1,159 @@
+using RedEducation.Contracts;
+using RedEducation.Domain.Booking;
+using RedEducation.Domain.Venues;
+
+namespace RedEducation.Grains;
+
+/// <summary>
+/// The capacity of one venue on one day. Reentrant so that requests arriving while a write is on its way to disk are
+/// decided meanwhile and made durable together by the next write (group commit). Each decision is taken and recorded
+/// with no await in between, so decisions never interleave; a request is answered only once the state holding its
+/// decision is stored.
+/// </summary>
+[Reentrant]
+internal sealed class VenueDayGrain(
+    [PersistentState("venueday", Stores.Main)] IPersistentState<VenueDayLedger> state,
+    TimeProvider clock) : Grain, IVenueDayGrain
+{
+    private string _venueId = "";
+    private DateOnly _date;
+    private long _changes;
+    private long _durable;
+    private Task? _writing;
+    private bool _broken;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        (_venueId, _date) = VenueDayKey.Parse(this.GetPrimaryKeyString());
+        return Task.CompletedTask;
+    }
+
+    public async Task<PlacementResult> PlaceAsync(PlacementRequest request)
+    {
+        var venue = await VenueAsync();
+        if (venue is null)
+        {
+            return new PlacementResult(Refusal.NotFound, null);
+        }
+        var ledger = state.State;
+        if (ledger.Find(request.PlacementId) is null)
+        {
+            var rule = BookingRules.CheckNew(venue, _date, request.Slot, request.Headcount, clock.GetUtcNow());
+            if (rule != Refusal.None)
+            {
+                return new PlacementResult(rule, null);
+            }
+        }
+        var (decision, placement) = ledger.Place(request, venue);
+        if (placement is null)
+        {
+            return new PlacementResult(decision.Refusal, null);
+        }
+        _changes++;
+        await DurableAsync();
+        return new PlacementResult(Refusal.None, View(placement));
+    }
+
+    public async Task<PlacementResult> ResizeAsync(string placementId, int headcount)
+    {
+        var venue = await VenueAsync();
+        var placement = state.State.Find(placementId);
+        if (venue is null || placement is null)
+        {
+            return new PlacementResult(Refusal.NotFound, null);
+        }
+        if (BookingRules.HasStarted(venue, _date, placement.Slot, clock.GetUtcNow()))
+        {
+            return new PlacementResult(Refusal.SlotStarted, View(placement));
+        }
+        var (refusal, _) = state.State.Resize(placementId, headcount, venue);
+        if (refusal != Refusal.None)
+        {
+            return new PlacementResult(refusal, View(placement));
+        }
+        _changes++;
+        await DurableAsync();
+        return new PlacementResult(Refusal.None, View(placement));
+    }
+
+    public async Task<PlacementResult> CancelAsync(string placementId)
+    {
+        var venue = await VenueAsync();
+        var placement = state.State.Find(placementId);
+        if (venue is null || placement is null)
+        {
+            return new PlacementResult(Refusal.NotFound, null);
+        }
+        if (placement.Status != PlacementStatus.Cancelled)
+        {
+            state.State.Cancel(placementId, venue);
+            _changes++;
+        }
+        await DurableAsync();
+        return new PlacementResult(Refusal.None, View(placement));
+    }
+
+    public async Task<PlacementView?> GetPlacementAsync(string placementId)
+    {
+        var placement = state.State.Find(placementId);
+        if (placement is null)
+        {
+            return null;
+        }
+        await DurableAsync();
+        return View(placement);
+    }
+
+    public async Task<DayAvailability> GetAvailabilityAsync()
+    {
+        var venue = await VenueAsync();
+        if (venue is null)
+        {
+            return new DayAvailability(_venueId, _date, false, []);
+        }
+        var slots = state.State.Loads(venue, _date)
+            .Select(l => new SlotAvailability(l.Slot.Start, l.Slot.End, l.Capacity, l.Booked, l.Remaining, l.Waitlisted))
+            .ToList();
+        return new DayAvailability(_venueId, _date, venue.IsOpenOn(_date), slots);
+    }
+
+    private PlacementView View(Placement p) =>
+        new(p.Id, p.UnitId, p.Slot, p.Headcount, p.Status, state.State.WaitlistPosition(p));
+
+    private Task<VenueProfile?> VenueAsync()
+    {
+        ObjectDisposedException.ThrowIf(_broken, this);
+        return GrainFactory.GetGrain<IVenueGrain>(_venueId).GetAsync();
+    }
+
+    /// <summary>Returns once every change made before the call is stored, starting a write when none is under way.</summary>
+    private async Task DurableAsync()
+    {
+        var target = _changes;
+        while (_durable < target)
+        {
+            if (_writing is null || _writing.IsCompleted)
+            {
+                _writing = WriteAsync();
+            }
+            await _writing;
+        }
+    }
+
+    private async Task WriteAsync()
+    {
+        var covered = _changes;
+        try
+        {
+            await state.WriteStateAsync();
+            _durable = Math.Max(_durable, covered);
+        }
+        catch
+        {
+            // Memory now holds decisions the store does not: refuse further work and reload from storage.
+            _broken = true;
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+}

@@ -1,0 +1,112 @@
+using RedEducation.Contracts;
+using RedEducation.Domain.Booking;
+
+namespace RedEducation.Server.Api;
+
+/// <summary>
+/// Every refusal the API gives, as RFC 9457 problem details. The type is "/problems/{name}", where the name is the
+/// stable suffix of api.md; /problems/{name} serves a short description.
+/// </summary>
+public static class Problems
+{
+    public static readonly IReadOnlyDictionary<string, (int Status, string Title)> Catalog = new Dictionary<string, (int, string)>
+    {
+        ["malformed-request"] = (400, "The request body or parameters could not be read / 请求格式错误"),
+        ["validation-failed"] = (400, "Some fields are invalid / 字段校验失败"),
+        ["unauthorized"] = (401, "Sign in first / 请先登录"),
+        ["invalid-credentials"] = (401, "Wrong user name or password / 用户名或密码错误"),
+        ["forbidden"] = (403, "Your account may not do this / 无权执行此操作"),
+        ["not-found"] = (404, "No such resource / 资源不存在"),
+        ["venue-not-found"] = (404, "No such venue / 场馆不存在"),
+        ["booking-not-found"] = (404, "No such booking / 预约不存在"),
+        ["method-not-allowed"] = (405, "This route does not take that method / 不支持的请求方法"),
+        ["slot-full"] = (409, "The slot has no room for this group / 该时段名额不足"),
+        ["day-full"] = (409, "The venue's daily capacity is reached / 当日总名额已满"),
+        ["booking-cancelled"] = (409, "The booking is cancelled / 预约已取消"),
+        ["payload-too-large"] = (413, "The request body is too large / 请求内容过大"),
+        ["unsupported-media-type"] = (415, "Send application/json / 请使用 JSON"),
+        ["venue-closed"] = (422, "The venue is closed on that day / 该日闭馆"),
+        ["unknown-slot"] = (422, "The venue has no slot at that time / 该时段不存在"),
+        ["too-soon"] = (422, "Too late to book that day: the venue requires more notice / 预约提前天数不足"),
+        ["too-far-ahead"] = (422, "That day is not open for booking yet / 超出可预约天数"),
+        ["slot-started"] = (422, "The slot has already started / 该时段已开始"),
+        ["group-too-small"] = (422, "The group is smaller than the venue accepts / 团体人数过少"),
+        ["group-too-large"] = (422, "The group is larger than the venue accepts / 团体人数过多"),
+        ["unit-cap"] = (422, "Your unit has reached its limit for this venue and day / 本单位当日预约人数已达上限"),
+        ["idempotency-key-reused"] = (422, "This Idempotency-Key was already used for a different request / 幂等键已用于其他请求"),
+        ["too-many-requests"] = (429, "Too many requests; try again shortly / 请求过于频繁"),
+        ["unavailable"] = (503, "The service is busy; try again / 服务暂时不可用"),
+    };
+
+    public static string TypeUri(string name) => $"/problems/{name}";
+
+    public static IResult Result(string name, string? detail = null, IDictionary<string, string[]>? errors = null)
+    {
+        var (status, title) = Catalog[name];
+        return errors is null
+            ? TypedResults.Problem(detail, statusCode: status, title: title, type: TypeUri(name))
+            : TypedResults.ValidationProblem(errors, detail, title: title, type: TypeUri(name));
+    }
+
+    public static IResult Validation(string field, string message) =>
+        Result("validation-failed", $"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] });
+
+    public static IResult For(BookingResult result) => result.Failure switch
+    {
+        BookingFailure.NotFound => Result("booking-not-found"),
+        BookingFailure.UnknownVenue => Result("venue-not-found"),
+        BookingFailure.KeyReused => Result("idempotency-key-reused"),
+        BookingFailure.Cancelled => Result("booking-cancelled"),
+        _ => For(result.Refusal),
+    };
+
+    public static IResult For(Refusal refusal) => refusal switch
+    {
+        Refusal.VenueClosed => Result("venue-closed"),
+        Refusal.UnknownSlot => Result("unknown-slot"),
+        Refusal.TooSoon => Result("too-soon"),
+        Refusal.TooFarAhead => Result("too-far-ahead"),
+        Refusal.SlotStarted => Result("slot-started"),
+        Refusal.GroupTooSmall => Result("group-too-small"),
+        Refusal.GroupTooLarge => Result("group-too-large"),
+        Refusal.UnitCapReached => Result("unit-cap"),
+        Refusal.SlotFull => Result("slot-full"),
+        Refusal.DailyCapReached => Result("day-full"),
+        Refusal.AlreadyCancelled => Result("booking-cancelled"),
+        _ => Result("not-found"),
+    };
+
+    /// <summary>Gives the framework's own bare status responses (401, 403, 404, 405, 413, 415) a problem type.</summary>
+    public static void Customize(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        if (problem.Type is not null && problem.Type.StartsWith("/problems/", StringComparison.Ordinal))
+        {
+            return;
+        }
+        var name = problem.Status switch
+        {
+            400 => "malformed-request",
+            401 => "unauthorized",
+            403 => "forbidden",
+            404 => "not-found",
+            405 => "method-not-allowed",
+            413 => "payload-too-large",
+            415 => "unsupported-media-type",
+            429 => "too-many-requests",
+            >= 500 => "unavailable",
+            _ => null,
+        };
+        if (name is not null)
+        {
+            problem.Type = TypeUri(name);
+            problem.Title = Catalog[name].Title;
+            if (problem.Status >= 500)
+            {
+                problem.Status = 503;
+                context.HttpContext.Response.StatusCode = 503;
+                problem.Detail = null;
+            }
+        }
+    }
+}
