@@ -1,9 +1,7 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-using Microsoft.Extensions.Options;
 using Orleans.Configuration;
-using Orleans.Runtime.Hosting;
 using Orleans.Serialization;
+using RedEducation.Contracts;
+using RedEducation.Domain;
 using RedEducation.Grains;
 using RedEducation.Storage;
 
@@ -11,12 +9,6 @@ namespace RedEducation.Server.Hosting;
 
 public static class SiloSetup
 {
-    /// <summary>JSON for stored grain state: stable names, enums as text, so stored data reads back after upgrades.</summary>
-    public static readonly JsonSerializerOptions StateJson = new(JsonSerializerDefaults.General)
-    {
-        Converters = { new JsonStringEnumConverter() },
-    };
-
     /// <summary>Co-hosts a single Orleans silo with grain state in SQLite under the data directory.</summary>
     public static void AddRedEducationSilo(this WebApplicationBuilder builder)
     {
@@ -30,14 +22,8 @@ public static class SiloSetup
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            silo.Services.AddGrainStorage(Stores.Main, (sp, _) => new GroupCommitGrainStorage(
-                new SqliteStateStore(options.DataPath("rededucation.db")),
-                StateJson,
-                sp.GetRequiredService<ILogger<GroupCommitGrainStorage>>()));
-            // The Domain project stays free of Orleans: its records cross grain calls as JSON.
-            silo.Services.AddSerializer(s => s.AddJsonSerializer(
-                isSupported: t => t.Namespace?.StartsWith("RedEducation.Domain", StringComparison.Ordinal) == true,
-                jsonSerializerOptions: StateJson));
+            silo.Services.AddSqliteGrainStorage(Stores.Main, options.DataPath("rededucation.db"), DomainJson.Options);
+            silo.Services.AddSerializer(s => s.AddDomainJsonCodec());
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(30));
         });
         builder.Services.AddHostedService<Seeder>();

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs, from Debian's packages, the programs the tests start or use. Idempotent; needs root (or sudo) on a machine
+# that lacks them. Nothing is downloaded at test time except through the package manager.
+set -euo pipefail
+packages=()
+need() { command -v "$1" >/dev/null 2>&1 || packages+=("$2"); }
+# (later issues add PostgreSQL, Redis, zbar-tools, Chromium here)
+need curl curl
+if [ ${#packages[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${packages[@]}"
+fi

@@ -1,0 +1,56 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
+using Orleans.TestingHost;
+using RedEducation.Contracts;
+using RedEducation.Domain;
+using RedEducation.Domain.Venues;
+using RedEducation.Grains;
+using RedEducation.Storage;
+using RedEducation.Testing;
+
+[assembly: AssemblyFixture(typeof(RedEducation.Grains.Tests.ClusterFixture))]
+
+namespace RedEducation.Grains.Tests;
+
+/// <summary>One in-process silo with the real SQLite grain storage, shared by all grain tests; tests use fresh keys.</summary>
+public sealed class ClusterFixture : IAsyncLifetime
+{
+    private readonly TempDirectory _data = new();
+    private InProcessTestCluster? _cluster;
+
+    public IClusterClient Client => _cluster!.Client;
+
+    public InProcessTestCluster Cluster => _cluster!;
+
+    public async ValueTask InitializeAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        var path = Path.Combine(_data.Path, "grains.db");
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddSqliteGrainStorage(Stores.Main, path, DomainJson.Options);
+            silo.Services.AddSerializer(s => s.AddDomainJsonCodec());
+        });
+        builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddDomainJsonCodec()));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    /// <summary>Stores <paramref name="venue"/> under a fresh id and returns the stored profile.</summary>
+    public async Task<VenueProfile> AddVenueAsync(VenueProfile venue)
+    {
+        var fresh = venue with { Id = $"{venue.Id}-{Guid.NewGuid():N}"[..40] };
+        await Client.GetGrain<IVenueGrain>(fresh.Id).UpdateAsync(fresh);
+        return fresh;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+        _data.Dispose();
+    }
+}
