@@ -26,4 +26,160 @@ public sealed class BookingGrainTests(ClusterFixture fixture)
         Assert.Equal(20, slot.Booked);
         Assert.Equal(30, slot.Remaining);
     }
+
+    [Fact]
+    public async Task CreateAsync_SameKeyTwice_ReturnsTheSameBookingAndCountsItOnce()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 50));
+        var date = TestDates.NextOpen(venue, 3);
+        var grain = Booking();
+
+        var first = await grain.CreateAsync(Request(venue.Id, date, 20));
+        var second = await grain.CreateAsync(Request(venue.Id, date, 20));
+
+        Assert.Equal(first.Booking!.Id, second.Booking!.Id);
+        Assert.True(first.Created);
+        Assert.False(second.Created);
+        Assert.Equal(20, (await Availability(venue.Id, date)).Slots.Single(s => s.Start == new TimeOnly(10, 0)).Booked);
+    }
+
+    [Fact]
+    public async Task CreateAsync_SameKeyDifferentRequest_RefusedAndFirstBookingKept()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample());
+        var date = TestDates.NextOpen(venue, 3);
+        var grain = Booking();
+        await grain.CreateAsync(Request(venue.Id, date, 20));
+
+        var reused = await grain.CreateAsync(Request(venue.Id, date, 30));
+
+        Assert.Equal(BookingFailure.KeyReused, reused.Failure);
+        Assert.Equal(20, (await grain.GetAsync())!.Headcount);
+    }
+
+    [Fact]
+    public async Task CreateAsync_SlotFull_RefusedAndLeavesNoBooking()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 30));
+        var date = TestDates.NextOpen(venue, 3);
+        await Booking().CreateAsync(Request(venue.Id, date, 25));
+        var grain = Booking();
+
+        var refused = await grain.CreateAsync(Request(venue.Id, date, 10));
+
+        Assert.Equal(Refusal.SlotFull, refused.Refusal);
+        Assert.Null(await grain.GetAsync());
+    }
+
+    [Fact]
+    public async Task CancelAsync_WithWaitlist_PromotesWaitingGroupsInOrder()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 30));
+        var date = TestDates.NextOpen(venue, 3);
+        var holder = Booking();
+        await holder.CreateAsync(Request(venue.Id, date, 30));
+        var first = Booking();
+        var second = Booking();
+        Assert.Equal(BookingStatus.Waitlisted, (await first.CreateAsync(Request(venue.Id, date, 20, waitlist: true))).Booking!.Status);
+        var secondView = (await second.CreateAsync(Request(venue.Id, date, 20, waitlist: true))).Booking!;
+        Assert.Equal(2, secondView.WaitlistPosition);
+
+        await holder.CancelAsync();
+
+        Assert.Equal(BookingStatus.Cancelled, (await holder.GetAsync())!.Status);
+        Assert.Equal(BookingStatus.Confirmed, (await first.GetAsync())!.Status);
+        var stillWaiting = (await second.GetAsync())!;
+        Assert.Equal(BookingStatus.Waitlisted, stillWaiting.Status);
+        Assert.Equal(1, stillWaiting.WaitlistPosition);
+    }
+
+    [Fact]
+    public async Task ResizeAsync_ShrinkFreesRoom_PromotesWaitingGroup()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 30));
+        var date = TestDates.NextOpen(venue, 3);
+        var holder = Booking();
+        await holder.CreateAsync(Request(venue.Id, date, 30));
+        var waiting = Booking();
+        await waiting.CreateAsync(Request(venue.Id, date, 10, waitlist: true));
+
+        var resized = await holder.ResizeAsync(20);
+
+        Assert.Equal(20, resized.Booking!.Headcount);
+        Assert.Equal(BookingStatus.Confirmed, (await waiting.GetAsync())!.Status);
+        Assert.Equal(0, (await Availability(venue.Id, date)).Slots.Single(s => s.Start == new TimeOnly(10, 0)).Remaining);
+    }
+
+    [Fact]
+    public async Task ResizeAsync_GrowthDoesNotFit_RefusedAndHeadcountKept()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 30));
+        var date = TestDates.NextOpen(venue, 3);
+        var grain = Booking();
+        await grain.CreateAsync(Request(venue.Id, date, 20));
+        await Booking().CreateAsync(Request(venue.Id, date, 5));
+
+        var refused = await grain.ResizeAsync(26);
+
+        Assert.Equal(Refusal.SlotFull, refused.Refusal);
+        Assert.Equal(20, (await grain.GetAsync())!.Headcount);
+    }
+
+    [Fact]
+    public async Task RescheduleAsync_TargetHasRoom_MovesTheGroupAndFreesTheOldSlot()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 30));
+        var date = TestDates.NextOpen(venue, 3);
+        var later = TestDates.NextOpen(venue, 5);
+        var grain = Booking();
+        await grain.CreateAsync(Request(venue.Id, date, 20));
+
+        var moved = await grain.RescheduleAsync(later, new TimeOnly(14, 0));
+
+        Assert.Equal(later, moved.Booking!.Date);
+        Assert.Equal(new TimeOnly(14, 0), moved.Booking.Slot);
+        Assert.Equal(BookingStatus.Confirmed, moved.Booking.Status);
+        Assert.Equal(0, (await Availability(venue.Id, date)).Slots.Single(s => s.Start == new TimeOnly(10, 0)).Booked);
+        Assert.Equal(20, (await Availability(venue.Id, later)).Slots.Single(s => s.Start == new TimeOnly(14, 0)).Booked);
+    }
+
+    [Fact]
+    public async Task RescheduleAsync_TargetFull_RefusedAndOldBookingIntact()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 30));
+        var date = TestDates.NextOpen(venue, 3);
+        var grain = Booking();
+        await grain.CreateAsync(Request(venue.Id, date, 20));
+        await Booking().CreateAsync(Request(venue.Id, date, 25, slot: "11:00"));
+
+        var refused = await grain.RescheduleAsync(date, new TimeOnly(11, 0));
+
+        Assert.Equal(Refusal.SlotFull, refused.Refusal);
+        var kept = (await grain.GetAsync())!;
+        Assert.Equal(BookingStatus.Confirmed, kept.Status);
+        Assert.Equal(new TimeOnly(10, 0), kept.Slot);
+        Assert.Equal(20, (await Availability(venue.Id, date)).Slots.Single(s => s.Start == new TimeOnly(10, 0)).Booked);
+    }
+
+    [Fact]
+    public async Task VenueDay_AfterDeactivation_ReloadsPlacementsFromStorage()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 50));
+        var date = TestDates.NextOpen(venue, 3);
+        var grain = Booking();
+        await grain.CreateAsync(Request(venue.Id, date, 20));
+        await Booking().CreateAsync(Request(venue.Id, date, 40, waitlist: true));
+        var day = fixture.Client.GetGrain<IVenueDayGrain>(VenueDayKey.Of(venue.Id, date));
+
+        await fixture.Cluster.DeactivateAsync(day);
+        await fixture.Cluster.DeactivateAsync(grain);
+
+        var slot = (await day.GetAvailabilityAsync()).Slots.Single(s => s.Start == new TimeOnly(10, 0));
+        Assert.Equal(20, slot.Booked);
+        Assert.Equal(40, slot.Waitlisted);
+        Assert.Equal(BookingStatus.Confirmed, (await grain.GetAsync())!.Status);
+    }
+
+    private Task<DayAvailability> Availability(string venueId, DateOnly date) =>
+        fixture.Client.GetGrain<IVenueDayGrain>(VenueDayKey.Of(venueId, date)).GetAvailabilityAsync();
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using RedEducation.Domain.Venues;
 
 namespace RedEducation.Domain.Booking;
@@ -16,8 +17,12 @@ public sealed class Placement
     public required string Id { get; init; }
     public required string UnitId { get; init; }
     public required TimeOnly Slot { get; init; }
-    public required int Headcount { get; set; }
-    public required PlacementStatus Status { get; set; }
+    // Changed only by the ledger, which keeps its sums in step.
+    [JsonInclude]
+    public int Headcount { get; internal set; }
+
+    [JsonInclude]
+    public PlacementStatus Status { get; internal set; }
     /// <summary>Arrival order within the day: the waitlist is served in this order.</summary>
     public required long Sequence { get; init; }
 }
@@ -87,6 +92,7 @@ public sealed class VenueDayLedger
             Sequence = NextSequence++,
         };
         Placements.Add(placement.Id, placement);
+        Totals.Add(placement, +1);
         return placement;
     }
 
@@ -122,7 +128,7 @@ public sealed class VenueDayLedger
         {
             return (refusal, []);
         }
-        placement.Headcount = headcount;
+        Update(placement, headcount, placement.Status);
         return (Refusal.None, Promote(venue));
     }
 
@@ -137,7 +143,7 @@ public sealed class VenueDayLedger
         {
             return (Refusal.None, []);
         }
-        placement.Status = PlacementStatus.Cancelled;
+        Update(placement, placement.Headcount, PlacementStatus.Cancelled);
         return (Refusal.None, Promote(venue));
     }
 
@@ -148,6 +154,10 @@ public sealed class VenueDayLedger
     public IReadOnlyList<Placement> Promote(VenueProfile venue)
     {
         var promoted = new List<Placement>();
+        if (Totals.WaitingPlacements == 0)
+        {
+            return promoted;
+        }
         foreach (var queue in Placements.Values
                      .Where(p => p.Status == PlacementStatus.Waitlisted)
                      .OrderBy(p => p.Sequence)
@@ -159,7 +169,7 @@ public sealed class VenueDayLedger
                 {
                     break;
                 }
-                waiting.Status = PlacementStatus.Confirmed;
+                Update(waiting, waiting.Headcount, PlacementStatus.Confirmed);
                 promoted.Add(waiting);
             }
         }
@@ -177,19 +187,16 @@ public sealed class VenueDayLedger
         {
             var booked = Booked(slot.Start);
             var remaining = Math.Max(0, Math.Min(venue.Limits.SlotCapacity - booked, venue.Limits.DailyCap - DayTotal()));
-            var waiting = Placements.Values.Where(p => p.Status == PlacementStatus.Waitlisted && p.Slot == slot.Start).Sum(p => p.Headcount);
-            return new SlotLoad(slot, venue.Limits.SlotCapacity, booked, remaining, waiting);
+            return new SlotLoad(slot, venue.Limits.SlotCapacity, booked, remaining, Totals.WaitingPeople.GetValueOrDefault(slot.Start));
         })];
 
-    public int Booked(TimeOnly slot) =>
-        Placements.Values.Where(p => p.Status == PlacementStatus.Confirmed && p.Slot == slot).Sum(p => p.Headcount);
+    public int Booked(TimeOnly slot) => Totals.Booked.GetValueOrDefault(slot);
 
-    public int DayTotal() => Placements.Values.Where(p => p.Status == PlacementStatus.Confirmed).Sum(p => p.Headcount);
+    public int DayTotal() => Totals.Day;
 
-    private int UnitLoad(string unitId) =>
-        Placements.Values.Where(p => p.UnitId == unitId && p.Status != PlacementStatus.Cancelled).Sum(p => p.Headcount);
+    private int UnitLoad(string unitId) => Totals.Unit.GetValueOrDefault(unitId);
 
-    private bool HasQueue(TimeOnly slot) => Placements.Values.Any(p => p.Status == PlacementStatus.Waitlisted && p.Slot == slot);
+    private bool HasQueue(TimeOnly slot) => Totals.WaitingPeople.GetValueOrDefault(slot) > 0;
 
     private bool Fits(TimeOnly slot, int people, VenueProfile venue, out Refusal refusal)
     {
@@ -197,5 +204,59 @@ public sealed class VenueDayLedger
             : DayTotal() + people > venue.Limits.DailyCap ? Refusal.DailyCapReached
             : Refusal.None;
         return refusal == Refusal.None;
+    }
+
+    private void Update(Placement placement, int headcount, PlacementStatus status)
+    {
+        Totals.Add(placement, -1);
+        placement.Headcount = headcount;
+        placement.Status = status;
+        Totals.Add(placement, +1);
+    }
+
+    // Sums kept beside the placements so that a decision costs O(1) however many groups the day holds. Not stored:
+    // rebuilt from the placements on first use after loading.
+    private LedgerTotals? _totals;
+
+    private LedgerTotals Totals => _totals ??= LedgerTotals.Of(Placements.Values);
+
+    private sealed class LedgerTotals
+    {
+        public Dictionary<TimeOnly, int> Booked { get; } = [];
+        public Dictionary<TimeOnly, int> WaitingPeople { get; } = [];
+        public Dictionary<string, int> Unit { get; } = [];
+        public int Day { get; private set; }
+        public int WaitingPlacements { get; private set; }
+
+        public static LedgerTotals Of(IEnumerable<Placement> placements)
+        {
+            var totals = new LedgerTotals();
+            foreach (var placement in placements)
+            {
+                totals.Add(placement, +1);
+            }
+            return totals;
+        }
+
+        /// <summary>Adds (sign +1) or removes (sign -1) a placement's contribution.</summary>
+        public void Add(Placement p, int sign)
+        {
+            var people = sign * p.Headcount;
+            switch (p.Status)
+            {
+                case PlacementStatus.Confirmed:
+                    Booked[p.Slot] = Booked.GetValueOrDefault(p.Slot) + people;
+                    Day += people;
+                    Unit[p.UnitId] = Unit.GetValueOrDefault(p.UnitId) + people;
+                    break;
+                case PlacementStatus.Waitlisted:
+                    WaitingPeople[p.Slot] = WaitingPeople.GetValueOrDefault(p.Slot) + people;
+                    WaitingPlacements += sign;
+                    Unit[p.UnitId] = Unit.GetValueOrDefault(p.UnitId) + people;
+                    break;
+                case PlacementStatus.Cancelled:
+                    break;
+            }
+        }
     }
 }
