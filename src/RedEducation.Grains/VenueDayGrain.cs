@@ -12,19 +12,17 @@ namespace RedEducation.Grains;
 /// </summary>
 [Reentrant]
 internal sealed class VenueDayGrain(
-    [PersistentState("venueday", Stores.Main)] IPersistentState<VenueDayLedger> state,
+    [PersistentState("venueday", Stores.Main)] IPersistentState<VenueDayLedger> stored,
     TimeProvider clock) : Grain, IVenueDayGrain
 {
+    private DurableState<VenueDayLedger> _ledger = null!;
     private string _venueId = "";
     private DateOnly _date;
-    private long _changes;
-    private long _durable;
-    private Task? _writing;
-    private bool _broken;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_venueId, _date) = VenueDayKey.Parse(this.GetPrimaryKeyString());
+        _ledger = new DurableState<VenueDayLedger>(stored, this);
         return Task.CompletedTask;
     }
 
@@ -35,7 +33,7 @@ internal sealed class VenueDayGrain(
         {
             return new PlacementResult(Refusal.NotFound, null);
         }
-        var ledger = state.State;
+        var ledger = _ledger.State;
         if (ledger.Find(request.PlacementId) is null)
         {
             var rule = BookingRules.CheckNew(venue, _date, request.Slot, request.Headcount, clock.GetUtcNow());
@@ -49,15 +47,15 @@ internal sealed class VenueDayGrain(
         {
             return new PlacementResult(decision.Refusal, null);
         }
-        _changes++;
-        await DurableAsync();
+        _ledger.Changed();
+        await _ledger.DurableAsync();
         return new PlacementResult(Refusal.None, View(placement));
     }
 
     public async Task<PlacementResult> ResizeAsync(string placementId, int headcount)
     {
         var venue = await VenueAsync();
-        var placement = state.State.Find(placementId);
+        var placement = _ledger.State.Find(placementId);
         if (venue is null || placement is null)
         {
             return new PlacementResult(Refusal.NotFound, null);
@@ -66,41 +64,41 @@ internal sealed class VenueDayGrain(
         {
             return new PlacementResult(Refusal.SlotStarted, View(placement));
         }
-        var (refusal, _) = state.State.Resize(placementId, headcount, venue);
+        var (refusal, _) = _ledger.State.Resize(placementId, headcount, venue);
         if (refusal != Refusal.None)
         {
             return new PlacementResult(refusal, View(placement));
         }
-        _changes++;
-        await DurableAsync();
+        _ledger.Changed();
+        await _ledger.DurableAsync();
         return new PlacementResult(Refusal.None, View(placement));
     }
 
     public async Task<PlacementResult> CancelAsync(string placementId)
     {
         var venue = await VenueAsync();
-        var placement = state.State.Find(placementId);
+        var placement = _ledger.State.Find(placementId);
         if (venue is null || placement is null)
         {
             return new PlacementResult(Refusal.NotFound, null);
         }
         if (placement.Status != PlacementStatus.Cancelled)
         {
-            state.State.Cancel(placementId, venue);
-            _changes++;
+            _ledger.State.Cancel(placementId, venue);
+            _ledger.Changed();
         }
-        await DurableAsync();
+        await _ledger.DurableAsync();
         return new PlacementResult(Refusal.None, View(placement));
     }
 
     public async Task<PlacementView?> GetPlacementAsync(string placementId)
     {
-        var placement = state.State.Find(placementId);
+        var placement = _ledger.State.Find(placementId);
         if (placement is null)
         {
             return null;
         }
-        await DurableAsync();
+        await _ledger.DurableAsync();
         return View(placement);
     }
 
@@ -111,49 +109,18 @@ internal sealed class VenueDayGrain(
         {
             return new DayAvailability(_venueId, _date, false, []);
         }
-        var slots = state.State.Loads(venue, _date)
+        var slots = _ledger.State.Loads(venue, _date)
             .Select(l => new SlotAvailability(l.Slot.Start, l.Slot.End, l.Capacity, l.Booked, l.Remaining, l.Waitlisted))
             .ToList();
         return new DayAvailability(_venueId, _date, venue.IsOpenOn(_date), slots);
     }
 
     private PlacementView View(Placement p) =>
-        new(p.Id, p.UnitId, p.Slot, p.Headcount, p.Status, state.State.WaitlistPosition(p));
+        new(p.Id, p.UnitId, p.Slot, p.Headcount, p.Status, _ledger.State.WaitlistPosition(p));
 
     private Task<VenueProfile?> VenueAsync()
     {
-        ObjectDisposedException.ThrowIf(_broken, this);
+        _ledger.EnsureUsable();
         return GrainFactory.GetGrain<IVenueGrain>(_venueId).GetAsync();
-    }
-
-    /// <summary>Returns once every change made before the call is stored, starting a write when none is under way.</summary>
-    private async Task DurableAsync()
-    {
-        var target = _changes;
-        while (_durable < target)
-        {
-            if (_writing is null || _writing.IsCompleted)
-            {
-                _writing = WriteAsync();
-            }
-            await _writing;
-        }
-    }
-
-    private async Task WriteAsync()
-    {
-        var covered = _changes;
-        try
-        {
-            await state.WriteStateAsync();
-            _durable = Math.Max(_durable, covered);
-        }
-        catch
-        {
-            // Memory now holds decisions the store does not: refuse further work and reload from storage.
-            _broken = true;
-            DeactivateOnIdle();
-            throw;
-        }
     }
 }
