@@ -56,7 +56,8 @@ public sealed record BookingView(
     [property: Id(7)] int WaitlistPosition,
     [property: Id(8)] string ContactName,
     [property: Id(9)] string ContactPhone,
-    [property: Id(10)] DateTimeOffset CreatedAt);
+    [property: Id(10)] DateTimeOffset CreatedAt,
+    [property: Id(11)] int TicketSerial);
 
 /// <summary>The outcome of a booking command: the booking as it now stands, or why nothing changed.</summary>
 [GenerateSerializer, Immutable, Alias("redu.BookingResult")]

@@ -32,6 +32,9 @@ public interface IVenueDayGrain : IGrainWithStringKey
     Task<PlacementResult> ResizeAsync(string placementId, int headcount);
     Task<PlacementResult> CancelAsync(string placementId);
     Task<PlacementView?> GetPlacementAsync(string placementId);
+
+    /// <summary>Every placement of the day, cancelled ones included, in arrival order.</summary>
+    Task<IReadOnlyList<PlacementView>> GetPlacementsAsync();
     Task<DayAvailability> GetAvailabilityAsync();
 }
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using RedEducation.Contracts;
 using RedEducation.Domain.Booking;
 
@@ -11,6 +12,8 @@ internal sealed class BookingState
     /// <summary>How many times the booking was moved; names its current placement.</summary>
     public int Generation { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>Which issue of the ticket is current: every resize or move makes a new code and revokes the old ones.</summary>
+    public int TicketSerial { get; set; }
     /// <summary>A move under way: set before the new placement is made, cleared once the old one is cancelled.</summary>
     public PendingMove? Move { get; set; }
 }
@@ -24,7 +27,7 @@ internal sealed record PendingMove(DateOnly Date, TimeOnly Slot);
 /// </summary>
 internal sealed class BookingGrain(
     [PersistentState("booking", Stores.Main)] IPersistentState<BookingState> state,
-    TimeProvider clock) : Grain, IBookingGrain
+    [FromKeyedServices(BusinessClock.Key)] TimeProvider clock) : Grain, IBookingGrain
 {
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -75,6 +78,11 @@ internal sealed class BookingGrain(
             return BookingResult.Fail(BookingFailure.NotFound);
         }
         var result = await Day(state.State.Date).ResizeAsync(PlacementId, headcount);
+        if (result.Accepted)
+        {
+            state.State.TicketSerial++;
+            await state.WriteStateAsync();
+        }
         return await ResultAsync(result);
     }
 
@@ -133,6 +141,7 @@ internal sealed class BookingGrain(
             state.State.Date = move.Date;
             state.State.Slot = move.Slot;
             state.State.Generation++;
+            state.State.TicketSerial++;
         }
         state.State.Move = null;
         await state.WriteStateAsync();
@@ -167,7 +176,7 @@ internal sealed class BookingGrain(
         return new BookingView(
             this.GetPrimaryKeyString(), request.UnitId, request.VenueId, state.State.Date, state.State.Slot,
             placement?.Headcount ?? request.Headcount, status, placement?.WaitlistPosition ?? 0,
-            request.ContactName, request.ContactPhone, state.State.CreatedAt);
+            request.ContactName, request.ContactPhone, state.State.CreatedAt, state.State.TicketSerial);
     }
 
     private string PlacementId => BookingIds.Placement(this.GetPrimaryKeyString(), state.State.Generation);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection;
 using RedEducation.Contracts;
 using RedEducation.Domain.Booking;
 using RedEducation.Domain.Venues;
@@ -13,7 +14,7 @@ namespace RedEducation.Grains;
 [Reentrant]
 internal sealed class VenueDayGrain(
     [PersistentState("venueday", Stores.Main)] IPersistentState<VenueDayLedger> stored,
-    TimeProvider clock) : Grain, IVenueDayGrain
+    [FromKeyedServices(BusinessClock.Key)] TimeProvider clock) : Grain, IVenueDayGrain
 {
     private DurableState<VenueDayLedger> _ledger = null!;
     private string _venueId = "";
@@ -100,6 +101,14 @@ internal sealed class VenueDayGrain(
         }
         await _ledger.DurableAsync();
         return View(placement);
+    }
+
+    public async Task<IReadOnlyList<PlacementView>> GetPlacementsAsync()
+    {
+        await _ledger.DurableAsync();
+        return [.. _ledger.State.Placements.Values
+            .OrderBy(p => p.Sequence)
+            .Select(View)];
     }
 
     public async Task<DayAvailability> GetAvailabilityAsync()

@@ -28,7 +28,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         var path = Path.Combine(_data.Path, "grains.db");
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.Services.AddSingleton(TimeProvider.System);
+            silo.Services.AddKeyedSingleton(BusinessClock.Key, TimeProvider.System);
             silo.Services.AddSqliteGrainStorage(Stores.Main, path, DomainJson.Options);
             silo.Services.AddSerializer(s => s.AddDomainJsonCodec());
         });

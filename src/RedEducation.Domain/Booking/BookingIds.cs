@@ -25,6 +25,9 @@ public static class BookingIds
     public static bool IsWellFormed(string? id) =>
         id is { Length: 22 } && id.StartsWith("bk", StringComparison.Ordinal) && id.Skip(2).All(c => Alphabet.Contains(c, StringComparison.Ordinal));
 
+    /// <summary>The booking a placement belongs to.</summary>
+    public static string OfPlacement(string placementId) => placementId.Split('.')[0];
+
     /// <summary>The id of a booking's n-th placement (0: the first); a reschedule makes a new placement.</summary>
     public static string Placement(string bookingId, int generation) => generation == 0 ? bookingId : $"{bookingId}.{generation}";
 }

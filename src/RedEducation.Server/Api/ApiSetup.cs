@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using RedEducation.Contracts;
 using RedEducation.Server.Auth;
+using RedEducation.Server.Tickets;
 using Scalar.AspNetCore;
 
 namespace RedEducation.Server.Api;
@@ -14,6 +15,7 @@ public static class ApiSetup
 {
     public const string UnitOrAdmin = "unit-or-admin";
     public const string AdminOnly = "admin";
+    public const string StaffOrAdmin = "staff-or-admin";
 
     public static void AddRedEducationApi(this WebApplicationBuilder builder)
     {
@@ -25,6 +27,9 @@ public static class ApiSetup
         services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
 
         services.AddSingleton<TokenIssuer>();
+        services.AddSingleton<TicketKeyStore>();
+        services.AddSingleton<TicketService>();
+        services.AddOptions<TicketOptions>().Bind(builder.Configuration.GetSection(TicketOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
@@ -35,7 +40,8 @@ public static class ApiSetup
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(UnitOrAdmin, p => p.RequireRole(Roles.Unit, Roles.Admin))
-            .AddPolicy(AdminOnly, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(AdminOnly, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(StaffOrAdmin, p => p.RequireRole(Roles.Staff, Roles.Admin));
 
         services.AddRateLimiter(o =>
         {
@@ -68,6 +74,8 @@ public static class ApiSetup
         api.MapAuth();
         api.MapVenues();
         api.MapBookings();
+        api.MapTickets();
+        api.MapCheckIns();
         api.MapFallback(() => Problems.Result("not-found")).ExcludeFromDescription();
     }
 

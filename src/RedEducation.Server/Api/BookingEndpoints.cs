@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Mvc;
 using RedEducation.Contracts;
 using RedEducation.Domain.Booking;
 using RedEducation.Server.Auth;
+using RedEducation.Server.Tickets;
 
 namespace RedEducation.Server.Api;
 
@@ -13,14 +14,12 @@ public sealed record ResizeBody(int? Headcount);
 
 public sealed record RescheduleBody(string? Date, string? Slot);
 
+/// <summary>A confirmed booking's current ticket; absent until the booking is confirmed.</summary>
+public sealed record TicketRefDto(string Code);
+
 public sealed record BookingDto(
     string Id, BookingStatus Status, string VenueId, DateOnly Date, TimeOnly Slot, int Headcount, string UnitId,
-    int? WaitlistPosition, string ContactName, string ContactPhone, DateTimeOffset CreatedAt)
-{
-    public static BookingDto From(BookingView b) => new(
-        b.Id, b.Status, b.VenueId, b.Date, b.Slot, b.Headcount, b.UnitId,
-        b.Status == BookingStatus.Waitlisted ? b.WaitlistPosition : null, b.ContactName, b.ContactPhone, b.CreatedAt);
-}
+    int? WaitlistPosition, string ContactName, string ContactPhone, DateTimeOffset CreatedAt, TicketRefDto? Ticket);
 
 public static class BookingEndpoints
 {
@@ -38,7 +37,7 @@ public static class BookingEndpoints
     }
 
     private static async Task<IResult> CreateAsync(
-        CreateBookingBody body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user, IGrainFactory grains)
+        CreateBookingBody body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets)
     {
         var errors = new Dictionary<string, string[]>();
         void Check(bool ok, string field, string message)
@@ -73,11 +72,11 @@ public static class BookingEndpoints
         {
             return Problems.For(result);
         }
-        var dto = BookingDto.From(booking);
+        var dto = await Dto(booking, grains, tickets);
         return result.Created ? TypedResults.Created($"/api/bookings/{booking.Id}", dto) : TypedResults.Ok(dto);
     }
 
-    private static async Task<IResult> ListAsync(string? unitId, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<IResult> ListAsync(string? unitId, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets)
     {
         var unit = unitId ?? user.UnitId();
         if (string.IsNullOrEmpty(unit))
@@ -90,16 +89,14 @@ public static class BookingEndpoints
         }
         var ids = await grains.GetGrain<IUnitGrain>(unit).GetBookingIdsAsync();
         var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IBookingGrain>(id).GetAsync()));
-        return TypedResults.Ok(views
-            .Where(v => v is { Status: not BookingStatus.Pending })
-            .Select(v => BookingDto.From(v!))
-            .OrderBy(b => b.Date).ThenBy(b => b.Slot));
+        var dtos = await Task.WhenAll(views.Where(v => v is { Status: not BookingStatus.Pending }).Select(v => Dto(v!, grains, tickets)));
+        return TypedResults.Ok(dtos.OrderBy(b => b.Date).ThenBy(b => b.Slot));
     }
 
-    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains) =>
-        await OwnedAsync(id, user, grains) is { } booking ? TypedResults.Ok(BookingDto.From(booking)) : Problems.Result("booking-not-found");
+    private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets) =>
+        await OwnedAsync(id, user, grains) is { } booking ? TypedResults.Ok(await Dto(booking, grains, tickets)) : Problems.Result("booking-not-found");
 
-    private static async Task<IResult> ResizeAsync(string id, ResizeBody body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<IResult> ResizeAsync(string id, ResizeBody body, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets)
     {
         if (body.Headcount is not > 0)
         {
@@ -107,15 +104,15 @@ public static class BookingEndpoints
         }
         return await OwnedAsync(id, user, grains) is null
             ? Problems.Result("booking-not-found")
-            : Respond(await grains.GetGrain<IBookingGrain>(id).ResizeAsync(body.Headcount.Value));
+            : await RespondAsync(await grains.GetGrain<IBookingGrain>(id).ResizeAsync(body.Headcount.Value), grains, tickets);
     }
 
-    private static async Task<IResult> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains) =>
+    private static async Task<IResult> CancelAsync(string id, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets) =>
         await OwnedAsync(id, user, grains) is null
             ? Problems.Result("booking-not-found")
-            : Respond(await grains.GetGrain<IBookingGrain>(id).CancelAsync());
+            : await RespondAsync(await grains.GetGrain<IBookingGrain>(id).CancelAsync(), grains, tickets);
 
-    private static async Task<IResult> RescheduleAsync(string id, RescheduleBody body, ClaimsPrincipal user, IGrainFactory grains)
+    private static async Task<IResult> RescheduleAsync(string id, RescheduleBody body, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets)
     {
         if (!ApiJson.TryParseDate(body.Date, out var date))
         {
@@ -127,14 +124,25 @@ public static class BookingEndpoints
         }
         return await OwnedAsync(id, user, grains) is null
             ? Problems.Result("booking-not-found")
-            : Respond(await grains.GetGrain<IBookingGrain>(id).RescheduleAsync(date, slot));
+            : await RespondAsync(await grains.GetGrain<IBookingGrain>(id).RescheduleAsync(date, slot), grains, tickets);
     }
 
-    private static IResult Respond(BookingResult result) =>
-        result.Booking is { } booking ? TypedResults.Ok(BookingDto.From(booking)) : Problems.For(result);
+    private static async Task<IResult> RespondAsync(BookingResult result, IGrainFactory grains, TicketService tickets) =>
+        result.Booking is { } booking ? TypedResults.Ok(await Dto(booking, grains, tickets)) : Problems.For(result);
+
+    /// <summary>The booking as the API shows it, with its current ticket code when it is confirmed.</summary>
+    private static async Task<BookingDto> Dto(BookingView b, IGrainFactory grains, TicketService tickets)
+    {
+        var ticket = b.Status == BookingStatus.Confirmed && await VenueEndpoints.FindAsync(b.VenueId, grains) is { } venue
+            ? new TicketRefDto(tickets.Issue(b, venue))
+            : null;
+        return new BookingDto(
+            b.Id, b.Status, b.VenueId, b.Date, b.Slot, b.Headcount, b.UnitId,
+            b.Status == BookingStatus.Waitlisted ? b.WaitlistPosition : null, b.ContactName, b.ContactPhone, b.CreatedAt, ticket);
+    }
 
     /// <summary>The booking if the caller may see it; another unit's booking is reported as absent, not as forbidden.</summary>
-    private static async Task<BookingView?> OwnedAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
+    public static async Task<BookingView?> OwnedAsync(string id, ClaimsPrincipal user, IGrainFactory grains)
     {
         if (!BookingIds.IsWellFormed(id))
         {

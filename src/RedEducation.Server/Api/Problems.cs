@@ -1,5 +1,6 @@
 using RedEducation.Contracts;
 using RedEducation.Domain.Booking;
+using RedEducation.Domain.CheckIn;
 
 namespace RedEducation.Server.Api;
 
@@ -23,6 +24,17 @@ public static class Problems
         ["slot-full"] = (409, "The slot has no room for this group / 该时段名额不足"),
         ["day-full"] = (409, "The venue's daily capacity is reached / 当日总名额已满"),
         ["booking-cancelled"] = (409, "The booking is cancelled / 预约已取消"),
+        ["not-confirmed"] = (409, "The booking is not confirmed, so it has no ticket yet / 预约尚未确认，暂无凭证"),
+        ["over-headcount"] = (409, "More people than remain on this booking; nobody was admitted / 超出剩余人数，未放行"),
+        ["key-in-use"] = (409, "The signing key cannot be retired; rotate first / 当前签名密钥不能停用"),
+        ["key-not-found"] = (404, "No such ticket key / 密钥不存在"),
+        ["invalid-code"] = (422, "Not a valid ticket: the code or its signature is wrong / 无效凭证"),
+        ["wrong-venue"] = (422, "This ticket is for another venue / 非本馆凭证"),
+        ["wrong-date"] = (422, "This ticket is for another day / 非当日凭证"),
+        ["outside-window"] = (422, "Outside this ticket's check-in window / 不在入场时间范围内"),
+        ["cancelled"] = (422, "The booking of this ticket is cancelled / 预约已取消"),
+        ["revoked"] = (422, "This ticket was replaced by a newer one / 凭证已失效（已重新签发）"),
+        ["no-qr-code"] = (422, "No readable QR code in the image / 图片中未识别到二维码"),
         ["payload-too-large"] = (413, "The request body is too large / 请求内容过大"),
         ["unsupported-media-type"] = (415, "Send application/json / 请使用 JSON"),
         ["venue-closed"] = (422, "The venue is closed on that day / 该日闭馆"),
@@ -74,6 +86,19 @@ public static class Problems
         Refusal.DailyCapReached => Result("day-full"),
         Refusal.AlreadyCancelled => Result("booking-cancelled"),
         _ => Result("not-found"),
+    };
+
+    public static string? NameOf(ScanOutcome outcome) => outcome switch
+    {
+        ScanOutcome.OverHeadcount => "over-headcount",
+        ScanOutcome.InvalidCode => "invalid-code",
+        ScanOutcome.WrongVenue => "wrong-venue",
+        ScanOutcome.WrongDate => "wrong-date",
+        ScanOutcome.OutsideWindow => "outside-window",
+        ScanOutcome.Cancelled => "cancelled",
+        ScanOutcome.Revoked => "revoked",
+        ScanOutcome.NotConfirmed => "not-confirmed",
+        _ => null,
     };
 
     /// <summary>Gives the framework's own bare status responses (401, 403, 404, 405, 413, 415) a problem type.</summary>

@@ -19,6 +19,7 @@ public static class SiloSetup
         var options = builder.Configuration.GetSection(RedEducationOptions.Section).Get<RedEducationOptions>() ?? new RedEducationOptions();
 
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddKeyedSingleton(BusinessClock.Key, TimeProvider.System);
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.Security.Claims;
+using RedEducation.Contracts;
+using RedEducation.Domain.Venues;
+using RedEducation.Server.Tickets;
+
+namespace RedEducation.Server.Api;
+
+public sealed record TicketDto(
+    string Code, string BookingId, int Serial, int KeyId, string VenueId, DateOnly Date, TimeOnly Slot, int Headcount,
+    DateTimeOffset ValidFrom, DateTimeOffset ValidUntil);
+
+public sealed record TicketKeyDto(int KeyId, string PublicKey, bool Signing);
+
+public static class TicketEndpoints
+{
+    public static void MapTickets(this RouteGroupBuilder api)
+    {
+        var ticket = api.MapGroup("/bookings/{id}").RequireAuthorization(ApiSetup.UnitOrAdmin);
+        ticket.MapGet("/ticket", async (string id, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets) =>
+            await WithTicketAsync(id, user, grains, tickets, (b, v, code) =>
+            {
+                var claims = tickets.Claims(b, v);
+                var (from, until) = claims.Window(v.Zone);
+                return TypedResults.Ok(new TicketDto(code, b.Id, b.TicketSerial, tickets.KeyIdOf(code), v.Id, b.Date, b.Slot, b.Headcount, from, until));
+            }));
+        ticket.MapGet("/ticket.png", async (string id, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets) =>
+            await WithTicketAsync(id, user, grains, tickets, (_, _, code) => TypedResults.File(QrImages.Png(code), "image/png", $"ticket-{id}.png")));
+        ticket.MapGet("/ticket.svg", async (string id, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets) =>
+            await WithTicketAsync(id, user, grains, tickets, (_, _, code) => TypedResults.Text(QrImages.Svg(code), "image/svg+xml")));
+        ticket.MapGet("/ticket.html", async (string id, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets) =>
+            await WithTicketAsync(id, user, grains, tickets, (b, v, code) =>
+                TypedResults.Text(TicketDocuments.Page(b, v, code, b.UnitId), "text/html; charset=utf-8")));
+        ticket.MapGet("/calendar.ics", async (string id, ClaimsPrincipal user, IGrainFactory grains, [FromKeyedServices(BusinessClock.Key)] TimeProvider clock) =>
+        {
+            var booking = await BookingEndpoints.OwnedAsync(id, user, grains);
+            if (booking is null || await VenueEndpoints.FindAsync(booking.VenueId, grains) is not { } venue)
+            {
+                return Problems.Result("booking-not-found");
+            }
+            return TypedResults.Text(TicketDocuments.Calendar(booking, venue, clock.GetUtcNow()), "text/calendar; charset=utf-8");
+        });
+
+        var keys = api.MapGroup("/admin/ticket-keys").RequireAuthorization(ApiSetup.AdminOnly);
+        keys.MapGet("/", (TicketKeyStore store) => TypedResults.Ok(KeyList(store)));
+        keys.MapPost("/", (TicketKeyStore store) =>
+        {
+            store.Rotate();
+            return TypedResults.Ok(KeyList(store));
+        });
+        keys.MapDelete("/{keyId:int}", (int keyId, TicketKeyStore store) =>
+            keyId is < 0 or > ushort.MaxValue || !store.PublicKeys().Any(k => k.Id == keyId) ? Problems.Result("key-not-found")
+            : keyId == store.ActiveKeyId ? Problems.Result("key-in-use")
+            : store.Retire((ushort)keyId) ? TypedResults.Ok(KeyList(store)) : Problems.Result("key-not-found"));
+    }
+
+    public static IReadOnlyList<TicketKeyDto> KeyList(TicketKeyStore store) =>
+        [.. store.PublicKeys().Select(k => new TicketKeyDto(k.Id, Convert.ToBase64String(k.PublicKey), k.Id == store.ActiveKeyId))];
+
+    private static async Task<IResult> WithTicketAsync(
+        string id, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets, Func<BookingView, VenueProfile, string, IResult> respond)
+    {
+        var booking = await BookingEndpoints.OwnedAsync(id, user, grains);
+        if (booking is null || await VenueEndpoints.FindAsync(booking.VenueId, grains) is not { } venue)
+        {
+            return Problems.Result("booking-not-found");
+        }
+        return booking.Status switch
+        {
+            BookingStatus.Confirmed => respond(booking, venue, tickets.Issue(booking, venue)),
+            BookingStatus.Cancelled => Problems.Result("booking-cancelled"),
+            _ => Problems.Result("not-confirmed"),
+        };
+    }
+}
