@@ -4,8 +4,7 @@
 set -euo pipefail
 packages=()
 need() { command -v "$1" >/dev/null 2>&1 || packages+=("$2"); }
-# (later issues add PostgreSQL, Redis, zbar-tools, Chromium here)
-need curl curl
+need zbarimg zbar-tools   # an independent QR decoder for the ticket round-trip test
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq

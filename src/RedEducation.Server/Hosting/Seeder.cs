@@ -43,7 +43,9 @@ internal sealed partial class Seeder(
             }
             foreach (var venue in venues)
             {
-                await CreateAsync($"staff-{venue.Id}", "demo", Roles.Staff, null, [venue.Id], $"{venue.Name.Zh} 工作人员 staff");
+                // The A and B posts of a venue's desk are two accounts, so every admission names who made it.
+                await CreateAsync($"staff-{venue.Id}", "demo", Roles.Staff, null, [venue.Id], $"{venue.Name.Zh} A岗 A post");
+                await CreateAsync($"staff-{venue.Id}-b", "demo", Roles.Staff, null, [venue.Id], $"{venue.Name.Zh} B岗 B post");
             }
         }
         else if (!string.IsNullOrEmpty(options.Value.AdminPassword))
