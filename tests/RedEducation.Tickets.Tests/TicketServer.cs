@@ -25,6 +25,7 @@ public sealed class TicketServer : IAsyncLifetime
     public const string OtherVenue = "leifeng-memorial";
     private readonly TempDirectory _data = new();
     private WebApplicationFactory<Program>? _factory;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Task<HttpClient>> _clients = new();
     private int _keys;
 
     public TestClock Clock { get; } = new(DateTimeOffset.UtcNow);
@@ -68,7 +69,10 @@ public sealed class TicketServer : IAsyncLifetime
         }
     }
 
-    public async Task<HttpClient> SignInAsync(string user)
+    /// <summary>A client signed in as <paramref name="user"/>; one sign-in per user, as the server limits sign-in attempts.</summary>
+    public Task<HttpClient> SignInAsync(string user) => _clients.GetOrAdd(user, NewSignInAsync);
+
+    private async Task<HttpClient> NewSignInAsync(string user)
     {
         var client = _factory!.CreateClient();
         var response = await client.PostAsJsonAsync("/api/auth/token", new { username = user, password = "demo" });
