@@ -9,12 +9,23 @@ public static class VenueCatalogFile
 {
     public static IReadOnlyList<VenueProfile> Parse(string json)
     {
-        var root = JsonNode.Parse(json) ?? throw new FormatException("venue file is empty");
-        var features = root["features"]?.AsArray() ?? throw new FormatException("venue file has no 'features' array");
+        JsonNode? root;
+        try
+        {
+            root = JsonNode.Parse(json);
+        }
+        catch (JsonException e)
+        {
+            throw new FormatException($"venue file is not valid JSON: {e.Message}", e);
+        }
+        if ((root as JsonObject)?["features"] is not JsonArray features)
+        {
+            throw new FormatException("venue file has no 'features' array");
+        }
         var venues = new List<VenueProfile>();
         foreach (var feature in features)
         {
-            var properties = feature?["properties"] ?? throw new FormatException("a feature has no 'properties'");
+            var properties = (feature as JsonObject)?["properties"] as JsonObject ?? throw new FormatException("a feature has no 'properties' object");
             var id = Text(properties, "id");
             try
             {
@@ -36,6 +47,10 @@ public static class VenueCatalogFile
     private static VenueProfile ParseFeature(JsonNode feature, JsonNode p)
     {
         var position = feature["geometry"]?["coordinates"]?.AsArray() ?? throw new FormatException("no Point coordinates");
+        if (position.Count < 2)
+        {
+            throw new FormatException("Point coordinates need a longitude and a latitude");
+        }
         var coordinate = p["coordinate"] ?? throw new FormatException("no 'coordinate'");
         var hours = p["hours"] ?? throw new FormatException("no 'hours'");
         var route = p["liaoshenRoute"];
@@ -47,17 +62,17 @@ public static class VenueCatalogFile
             Address: Localized(p["address"]),
             TimeZone: Text(p, "timeZone"),
             Coordinate: new VenueCoordinate(
-                new GeoPoint(position[1]!.GetValue<double>(), position[0]!.GetValue<double>()),
+                new GeoPoint(Degrees(position[1]), Degrees(position[0])),
                 Text(coordinate, "source"),
                 Text(coordinate, "datum"),
                 Number(coordinate, "accuracyMeters"),
                 coordinate["approximate"]?.GetValue<bool>() ?? true),
             Hours: new DailyHours(Time(hours, "open"), Time(hours, "lastEntry"), Time(hours, "close")),
-            ClosedWeekdays: [.. (p["closedWeekdays"]?.AsArray() ?? []).Select(d => Enum.Parse<DayOfWeek>(d!.GetValue<string>()))],
+            ClosedWeekdays: [.. (p["closedWeekdays"]?.AsArray() ?? []).Select(Weekday)],
             Exceptions: [.. (p["exceptions"]?.AsArray() ?? []).Select(e => new DayOverride(
                 DateOnly.ParseExact(Text(e!, "date"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
-                e!["open"]!.GetValue<bool>(),
-                Localized(e["note"])))],
+                Flag(e!, "open"),
+                Localized(e!["note"])))],
             Limits: new BookingLimits(
                 Number(p, "slotMinutes"), Number(p, "slotCapacity"), Number(p, "dailyCap"),
                 Number(p, "groupMin"), Number(p, "groupMax"),
@@ -67,11 +82,11 @@ public static class VenueCatalogFile
             Requirements: p["requirements"] is null ? LocalizedText.Empty : Localized(p["requirements"]),
             CampaignStop: route is null ? null : new CampaignStop(
                 Number(route, "order"),
-                DateOnly.ParseExact(Text(route["dates"]!, "from"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
+                DateOnly.ParseExact(Text(route["dates"] ?? throw new FormatException("missing 'dates'"), "from"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 DateOnly.ParseExact(Text(route["dates"]!, "to"), "yyyy-MM-dd", CultureInfo.InvariantCulture),
                 Localized(route["text"])),
-            Sources: [.. (p["sources"]?.AsArray() ?? []).Select(s => s!.GetValue<string>())],
-            Assumed: [.. (p["assumed"]?.AsArray() ?? []).Select(s => s!.GetValue<string>())]);
+            Sources: [.. (p["sources"]?.AsArray() ?? []).Select(s => Item(s, "sources"))],
+            Assumed: [.. (p["assumed"]?.AsArray() ?? []).Select(s => Item(s, "assumed"))]);
 
         var problems = profile.Problems();
         if (problems.Count > 0)
@@ -81,11 +96,34 @@ public static class VenueCatalogFile
         return profile;
     }
 
-    private static string Text(JsonNode node, string name) =>
-        node[name]?.GetValue<string>() ?? throw new FormatException($"missing '{name}'");
+    // TryGetValue rather than GetValue: a value of the wrong JSON type must surface as a FormatException like any other
+    // malformed field, and a missing one must not surface as a NullReferenceException.
+    private static string Text(JsonNode? node, string name) =>
+        node?[name] is JsonValue value && value.TryGetValue<string>(out var text) ? text
+        : throw new FormatException($"missing '{name}' or not a string");
 
     private static int Number(JsonNode node, string name) =>
-        node[name]?.GetValue<int>() ?? throw new FormatException($"missing '{name}'");
+        node[name] is JsonValue value && value.TryGetValue<int>(out var number) ? number
+        : throw new FormatException($"missing '{name}' or not a whole number");
+
+    private static string Item(JsonNode? node, string list) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) ? text
+        : throw new FormatException($"'{list}' holds something other than a string");
+
+    private static bool Flag(JsonNode? node, string name) =>
+        node?[name] is JsonValue value && value.TryGetValue<bool>(out var flag) ? flag
+        : throw new FormatException($"missing '{name}' or not true/false");
+
+    private static double Degrees(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<double>(out var degrees) ? degrees
+        : throw new FormatException("a Point coordinate is not a number");
+
+    // Only the English day names: Enum.Parse alone would also take "8" or "1, 2" and yield a day that never comes.
+    private static DayOfWeek Weekday(JsonNode? node) =>
+        node is JsonValue value && value.TryGetValue<string>(out var text) && Enum.TryParse<DayOfWeek>(text, out var day)
+            && Enum.IsDefined(day) && day.ToString() == text
+            ? day
+            : throw new FormatException($"closed weekday {node?.ToJsonString() ?? "null"} is not one of Monday..Sunday");
 
     private static TimeOnly Time(JsonNode node, string name) =>
         TimeOnly.ParseExact(Text(node, name), "HH:mm", CultureInfo.InvariantCulture);

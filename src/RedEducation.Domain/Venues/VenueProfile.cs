@@ -82,7 +82,8 @@ public sealed record VenueProfile(
     {
         var slots = new List<Slot>();
         var length = TimeSpan.FromMinutes(Limits.SlotMinutes);
-        for (var start = Hours.Open; start <= Hours.LastEntry; start = start.Add(length))
+        // A start at closing time would make an empty slot [close, close): nobody could visit in it.
+        for (var start = Hours.Open; start <= Hours.LastEntry && start < Hours.Close; start = start.Add(length))
         {
             var end = start.Add(length);
             slots.Add(new Slot(start, end > Hours.Close || end < start ? Hours.Close : end));
