@@ -68,7 +68,6 @@ public static class ApiSetup
         api.MapAuth();
         api.MapVenues();
         api.MapBookings();
-        api.MapFallback(() => Problems.Result("not-found")).ExcludeFromDescription();
     }
 
     private sealed class SiloReadyCheck(IGrainFactory grains) : IHealthCheck
