@@ -115,8 +115,11 @@ internal sealed class BookingGrain(
         state.State.Move = new PendingMove(newDate, newSlot);
         await state.WriteStateAsync();
         var request = state.State.Request!;
+        // Within the same day the new placement replaces the old one in one step, so the group is not counted twice
+        // against the slot, the daily cap or its unit's cap while it moves.
         var placed = await Day(newDate).PlaceAsync(new PlacementRequest(
-            BookingIds.Placement(this.GetPrimaryKeyString(), state.State.Generation + 1), request.UnitId, newSlot, current.Headcount, JoinWaitlist: false));
+            BookingIds.Placement(this.GetPrimaryKeyString(), state.State.Generation + 1), request.UnitId, newSlot, current.Headcount, JoinWaitlist: false,
+            Replaces: newDate == state.State.Date ? PlacementId : null));
         if (!placed.Accepted)
         {
             state.State.Move = null;

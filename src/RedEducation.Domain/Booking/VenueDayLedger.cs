@@ -27,8 +27,12 @@ public sealed class Placement
     public required long Sequence { get; init; }
 }
 
-/// <summary>A request to place a group in a slot.</summary>
-public sealed record PlacementRequest(string PlacementId, string UnitId, TimeOnly Slot, int Headcount, bool JoinWaitlist);
+/// <summary>
+/// A request to place a group in a slot. <paramref name="Replaces"/> names a placement of the same day that this one
+/// takes over (a booking moved to another slot): its people do not count against the new placement, and it is cancelled
+/// when the new one is made.
+/// </summary>
+public sealed record PlacementRequest(string PlacementId, string UnitId, TimeOnly Slot, int Headcount, bool JoinWaitlist, string? Replaces = null);
 
 /// <summary>What the ledger decided for a request.</summary>
 public sealed record LedgerDecision(Refusal Refusal, PlacementStatus Status)
@@ -59,11 +63,13 @@ public sealed class VenueDayLedger
         {
             return new LedgerDecision(Refusal.None, existing.Status);
         }
-        if (UnitLoad(request.UnitId) + request.Headcount > venue.Limits.UnitCapPerDay)
+        var replaced = Replaced(request);
+        var unitLoad = UnitLoad(request.UnitId) - (replaced?.Headcount ?? 0);
+        if (unitLoad + request.Headcount > venue.Limits.UnitCapPerDay)
         {
             return LedgerDecision.Refused(Refusal.UnitCapReached);
         }
-        var fits = Fits(request.Slot, request.Headcount, venue, out var refusal);
+        var fits = Fits(request.Slot, request.Headcount, venue, out var refusal, replaced);
         if (fits && !HasQueue(request.Slot))
         {
             return new LedgerDecision(Refusal.None, PlacementStatus.Confirmed);
@@ -96,11 +102,22 @@ public sealed class VenueDayLedger
         return placement;
     }
 
-    /// <summary>Decides and records a placement atomically.</summary>
+    /// <summary>Decides and records a placement atomically, cancelling the placement it replaces in the same step.</summary>
     public (LedgerDecision Decision, Placement? Placement) Place(PlacementRequest request, VenueProfile venue)
     {
+        var replaced = Placements.ContainsKey(request.PlacementId) ? null : Replaced(request);
         var decision = Decide(request, venue);
-        return decision.Accepted ? (decision, Apply(request, decision)) : (decision, null);
+        if (!decision.Accepted)
+        {
+            return (decision, null);
+        }
+        var placement = Apply(request, decision);
+        if (replaced is not null)
+        {
+            Update(replaced, replaced.Headcount, PlacementStatus.Cancelled);
+            Promote(venue);
+        }
+        return (decision, placement);
     }
 
     /// <summary>Changes a placement's headcount. Growth must fit; shrinking frees places for the waitlist.</summary>
@@ -196,12 +213,19 @@ public sealed class VenueDayLedger
 
     private int UnitLoad(string unitId) => Totals.Unit.GetValueOrDefault(unitId);
 
+    /// <summary>The live placement of this day that <paramref name="request"/> replaces, if any.</summary>
+    private Placement? Replaced(PlacementRequest request) =>
+        request.Replaces is { } id && Placements.TryGetValue(id, out var p) && p.Status != PlacementStatus.Cancelled && p.UnitId == request.UnitId
+            ? p
+            : null;
+
     private bool HasQueue(TimeOnly slot) => Totals.WaitingPeople.GetValueOrDefault(slot) > 0;
 
-    private bool Fits(TimeOnly slot, int people, VenueProfile venue, out Refusal refusal)
+    private bool Fits(TimeOnly slot, int people, VenueProfile venue, out Refusal refusal, Placement? leaving = null)
     {
-        refusal = Booked(slot) + people > venue.Limits.SlotCapacity ? Refusal.SlotFull
-            : DayTotal() + people > venue.Limits.DailyCap ? Refusal.DailyCapReached
+        var freed = leaving is { Status: PlacementStatus.Confirmed } ? leaving.Headcount : 0;
+        refusal = Booked(slot) - (leaving?.Slot == slot ? freed : 0) + people > venue.Limits.SlotCapacity ? Refusal.SlotFull
+            : DayTotal() - freed + people > venue.Limits.DailyCap ? Refusal.DailyCapReached
             : Refusal.None;
         return refusal == Refusal.None;
     }

@@ -76,7 +76,6 @@ public static class ApiSetup
         api.MapBookings();
         api.MapTickets();
         api.MapCheckIns();
-        api.MapFallback(() => Problems.Result("not-found")).ExcludeFromDescription();
     }
 
     private sealed class SiloReadyCheck(IGrainFactory grains) : IHealthCheck

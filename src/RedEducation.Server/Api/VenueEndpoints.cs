@@ -129,6 +129,15 @@ public static class VenueEndpoints
         {
             return Problems.Result("venue-not-found");
         }
+        if (patch.Exceptions?.Any(e => e is null) == true)
+        {
+            // A null entry binds from JSON but breaks every later opening-day check of the venue.
+            return Problems.Validation("exceptions", "entries must be objects, not null");
+        }
+        if (patch.ClosedWeekdays?.Any(d => !Enum.IsDefined(d)) == true)
+        {
+            return Problems.Validation("closedWeekdays", "entries must be weekday names");
+        }
         var changed = patch.ApplyTo(venue);
         var problems = changed.Problems();
         if (problems.Count > 0)
