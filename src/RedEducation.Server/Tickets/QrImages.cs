@@ -27,12 +27,20 @@ public static class QrImages
         return data.Version;
     }
 
-    /// <summary>The text of the first QR code found in a PNG or JPEG, or null when the image holds none or is not an image.</summary>
+    /// <summary>Pictures larger than this (a 12-megapixel phone photo is well under) are not decoded: a tiny compressed file could otherwise claim gigabytes of pixels.</summary>
+    public const long MaxPixels = 40_000_000;
+
+    /// <summary>The text of the first QR code found in a PNG or JPEG, or null when the image holds none, is not an image or is too large.</summary>
     public static string? Decode(byte[] image)
     {
         ImageResult pixels;
         try
         {
+            using var header = new MemoryStream(image, writable: false);
+            if (ImageInfo.FromStream(header) is not { } info || (long)info.Width * info.Height > MaxPixels)
+            {
+                return null;
+            }
             pixels = ImageResult.FromMemory(image, ColorComponents.RedGreenBlue);
         }
         catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or NullReferenceException)
