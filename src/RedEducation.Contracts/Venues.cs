@@ -18,12 +18,6 @@ public interface IVenueGrain : IGrainWithStringKey
     Task UpdateAsync(VenueProfile profile);
 }
 
-/// <summary>The list of venue ids. Single instance, key 0.</summary>
-public interface IVenueCatalogGrain : IGrainWithIntegerKey
-{
-    Task<IReadOnlyList<string>> ListAsync();
-    Task AddAsync(string venueId);
-}
 
 /// <summary>One venue on one day: the single place where that day's capacity is decided. Key: "venueId/yyyy-MM-dd".</summary>
 public interface IVenueDayGrain : IGrainWithStringKey

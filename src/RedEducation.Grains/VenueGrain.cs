@@ -34,24 +34,3 @@ internal sealed class VenueGrain([PersistentState("venue", Stores.Main)] IPersis
     // Records holding lists compare by reference; the JSON text compares by value.
     private static string Serialize(VenueProfile? profile) => System.Text.Json.JsonSerializer.Serialize(profile);
 }
-
-internal sealed class VenueCatalogState
-{
-    public List<string> VenueIds { get; set; } = [];
-}
-
-internal sealed class VenueCatalogGrain([PersistentState("catalog", Stores.Main)] IPersistentState<VenueCatalogState> state) : Grain, IVenueCatalogGrain
-{
-    [ReadOnly]
-    public Task<IReadOnlyList<string>> ListAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.VenueIds]);
-
-    public async Task AddAsync(string venueId)
-    {
-        if (state.State.VenueIds.Contains(venueId))
-        {
-            return;
-        }
-        state.State.VenueIds.Add(venueId);
-        await state.WriteStateAsync();
-    }
-}

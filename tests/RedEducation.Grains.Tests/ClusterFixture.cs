@@ -20,6 +20,9 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public IClusterClient Client => _cluster!.Client;
 
+    /// <summary>Crashes chosen route bookings part-way, as a silo failure would.</summary>
+    public InjectedFaults Faults { get; } = new();
+
     public InProcessTestCluster Cluster => _cluster!;
 
     public async ValueTask InitializeAsync()
@@ -30,6 +33,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             silo.Services.AddKeyedSingleton(BusinessClock.Key, TimeProvider.System);
             silo.Services.AddSqliteGrainStorage(Stores.Main, path, DomainJson.Options);
+            silo.Services.AddSingleton<IRouteBookingFaults>(Faults);
             silo.Services.AddSerializer(s => s.AddDomainJsonCodec());
         });
         builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddDomainJsonCodec()));
@@ -52,5 +56,20 @@ public sealed class ClusterFixture : IAsyncLifetime
             await _cluster.DisposeAsync();
         }
         _data.Dispose();
+    }
+}
+
+public sealed class InjectedFaults : IRouteBookingFaults
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _failAfter = new();
+
+    public void FailAfter(string attemptId, int stopIndex) => _failAfter[attemptId] = stopIndex;
+
+    public void AfterStop(string attemptId, int stopIndex)
+    {
+        if (_failAfter.TryGetValue(attemptId, out var failing) && failing == stopIndex)
+        {
+            throw new InvalidOperationException($"injected failure after stop {stopIndex} of {attemptId}");
+        }
     }
 }

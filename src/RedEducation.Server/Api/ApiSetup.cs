@@ -82,7 +82,7 @@ public static class ApiSetup
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
-            var venues = await grains.GetGrain<IVenueCatalogGrain>(0).ListAsync();
+            var venues = await grains.GetGrain<ICatalogGrain>(Catalogs.Venues).ListAsync();
             return venues.Count > 0 ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("venues not seeded yet");
         }
     }

@@ -100,7 +100,7 @@ public static class VenueEndpoints
 
     private static async Task<IResult> ListAsync(IGrainFactory grains)
     {
-        var ids = await grains.GetGrain<IVenueCatalogGrain>(0).ListAsync();
+        var ids = await grains.GetGrain<ICatalogGrain>(Catalogs.Venues).ListAsync();
         var profiles = await Task.WhenAll(ids.Select(id => grains.GetGrain<IVenueGrain>(id).GetAsync()));
         return TypedResults.Ok(profiles.OfType<VenueProfile>().Select(VenueDto.From));
     }

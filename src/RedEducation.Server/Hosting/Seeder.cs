@@ -25,13 +25,14 @@ internal sealed partial class Seeder(
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var venues = VenueCatalogFile.Parse(await File.ReadAllTextAsync(options.Value.VenueFilePath, cancellationToken));
-        var catalog = grains.GetGrain<IVenueCatalogGrain>(0);
+        var catalog = grains.GetGrain<ICatalogGrain>(Catalogs.Venues);
         foreach (var venue in venues)
         {
             await grains.GetGrain<IVenueGrain>(venue.Id).SeedAsync(venue);
             await catalog.AddAsync(venue.Id);
         }
         LogVenuesSeeded(logger, venues.Count);
+        await SeedCampaignRouteAsync(venues);
 
         if (options.Value.SeedDemoAccounts)
         {
@@ -59,6 +60,20 @@ internal sealed partial class Seeder(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    /// <summary>The Liaoshen Campaign route, the first study route: its stops in historical order.</summary>
+    private async Task SeedCampaignRouteAsync(IReadOnlyList<VenueProfile> venues)
+    {
+        var route = grains.GetGrain<IStudyRouteGrain>(StudyRoutes.Liaoshen);
+        if (await route.GetAsync() is not null)
+        {
+            return;
+        }
+        var stops = venues.Where(v => v.CampaignStop is not null).OrderBy(v => v.CampaignStop!.Order).Select(v => v.Id).ToList();
+        await route.SaveAsync(new StudyRoute(StudyRoutes.Liaoshen, "重走辽沈战役之路 Retracing the Liaoshen Campaign", stops,
+            "1948-09-12 — 1948-11-02", "system", SharedWithUnits: true, DateTimeOffset.UnixEpoch));
+        await grains.GetGrain<ICatalogGrain>(Catalogs.StudyRoutes).AddAsync(StudyRoutes.Liaoshen);
+    }
 
     private async Task CreateAsync(string username, string password, string role, string? unitId, string[] venueIds, string displayName)
     {

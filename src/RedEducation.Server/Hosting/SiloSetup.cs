@@ -28,5 +28,6 @@ public static class SiloSetup
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(30));
         });
         builder.Services.AddHostedService<Seeder>();
+        builder.Services.AddHostedService<RouteBookingRecovery>();
     }
 }

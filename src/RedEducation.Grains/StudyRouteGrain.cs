@@ -1,0 +1,20 @@
+using RedEducation.Contracts;
+
+namespace RedEducation.Grains;
+
+internal sealed class StudyRouteState
+{
+    public StudyRoute? Route { get; set; }
+}
+
+internal sealed class StudyRouteGrain([PersistentState("studyroute", Stores.Main)] IPersistentState<StudyRouteState> state) : Grain, IStudyRouteGrain
+{
+    [ReadOnly]
+    public Task<StudyRoute?> GetAsync() => Task.FromResult(state.State.Route);
+
+    public async Task SaveAsync(StudyRoute route)
+    {
+        state.State.Route = route;
+        await state.WriteStateAsync();
+    }
+}
