@@ -45,6 +45,9 @@ internal sealed class BookingGrain(
             {
                 return BookingResult.Fail(BookingFailure.KeyReused);
             }
+            // The first attempt stores the booking and its unit's list entry in parallel, so a crash can keep the one
+            // without the other: repeat the (idempotent) list entry before placing, or the unit never sees this booking.
+            await GrainFactory.GetGrain<IUnitGrain>(request.UnitId).AddBookingAsync(this.GetPrimaryKeyString());
             var replay = await PlaceAsync(request);
             return replay.Accepted ? BookingResult.Ok((await ViewAsync())!) : BookingResult.Refused(replay.Refusal);
         }

@@ -7,18 +7,41 @@ internal sealed class UnitState
     public List<string> BookingIds { get; set; } = [];
 }
 
-internal sealed class UnitGrain([PersistentState("unit", Stores.Main)] IPersistentState<UnitState> state) : Grain, IUnitGrain
+/// <summary>
+/// A unit's list of bookings. Every new booking of the unit passes through here before it is placed, so the grain is
+/// reentrant and commits in groups like the venue-day: additions that arrive while a write is on its way to disk are
+/// stored together by the next write. An addition is answered only once a write holding it is stored.
+/// </summary>
+[Reentrant]
+internal sealed class UnitGrain([PersistentState("unit", Stores.Main)] IPersistentState<UnitState> stored) : Grain, IUnitGrain
 {
-    public async Task AddBookingAsync(string bookingId)
+    private DurableState<UnitState> _unit = null!;
+    private HashSet<string> _known = null!;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.BookingIds.Contains(bookingId))
-        {
-            return;
-        }
-        state.State.BookingIds.Add(bookingId);
-        await state.WriteStateAsync();
+        _unit = new DurableState<UnitState>(stored, this);
+        _known = new HashSet<string>(stored.State.BookingIds, StringComparer.Ordinal);
+        return Task.CompletedTask;
     }
 
-    [ReadOnly]
-    public Task<IReadOnlyList<string>> GetBookingIdsAsync() => Task.FromResult<IReadOnlyList<string>>([.. state.State.BookingIds]);
+    public async Task AddBookingAsync(string bookingId)
+    {
+        _unit.EnsureUsable();
+        if (_known.Add(bookingId))
+        {
+            _unit.State.BookingIds.Add(bookingId);
+            _unit.Changed();
+        }
+        // Also when the id was known: the write holding it may still be under way.
+        await _unit.DurableAsync();
+    }
+
+    public async Task<IReadOnlyList<string>> GetBookingIdsAsync()
+    {
+        _unit.EnsureUsable();
+        IReadOnlyList<string> ids = [.. _unit.State.BookingIds];
+        await _unit.DurableAsync();
+        return ids;
+    }
 }
