@@ -23,6 +23,9 @@ public interface IVenueGrain : IGrainWithStringKey
 public interface IVenueDayGrain : IGrainWithStringKey
 {
     Task<PlacementResult> PlaceAsync(PlacementRequest request);
+
+    /// <summary>What <see cref="PlaceAsync"/> would answer now, without placing anything: lets a refusal cost no write.</summary>
+    Task<Refusal> PreviewAsync(PlacementRequest request);
     Task<PlacementResult> ResizeAsync(string placementId, int headcount);
     Task<PlacementResult> CancelAsync(string placementId);
     Task<PlacementView?> GetPlacementAsync(string placementId);

@@ -51,9 +51,17 @@ internal sealed class BookingGrain(
             var replay = await PlaceAsync(request);
             return replay.Accepted ? BookingResult.Ok((await ViewAsync())!) : BookingResult.Refused(replay.Refusal);
         }
-        if (await GrainFactory.GetGrain<IVenueGrain>(request.VenueId).GetAsync() is null)
+        // Most refusals (full slot, closed day, lead time) are known before anything is stored: ask first, so that a
+        // refusal in a booking rush costs no write. The placement below decides again, as things may change meanwhile.
+        var preview = await GrainFactory.GetGrain<IVenueDayGrain>(VenueDayKey.Of(request.VenueId, request.Date))
+            .PreviewAsync(new PlacementRequest(this.GetPrimaryKeyString(), request.UnitId, request.Slot, request.Headcount, request.JoinWaitlist));
+        if (preview == Refusal.NotFound)
         {
             return BookingResult.Fail(BookingFailure.UnknownVenue);
+        }
+        if (preview != Refusal.None)
+        {
+            return BookingResult.Refused(preview);
         }
 
         state.State.Request = request;

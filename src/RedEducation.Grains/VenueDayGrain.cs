@@ -35,22 +35,37 @@ internal sealed class VenueDayGrain(
             return new PlacementResult(Refusal.NotFound, null);
         }
         var ledger = _ledger.State;
-        if (ledger.Find(request.PlacementId) is null)
+        var known = ledger.Find(request.PlacementId) is not null;
+        if (!known && BookingRules.CheckNew(venue, _date, request.Slot, request.Headcount, clock.GetUtcNow()) is var rule and not Refusal.None)
         {
-            var rule = BookingRules.CheckNew(venue, _date, request.Slot, request.Headcount, clock.GetUtcNow());
-            if (rule != Refusal.None)
-            {
-                return new PlacementResult(rule, null);
-            }
+            return new PlacementResult(rule, null);
         }
         var (decision, placement) = ledger.Place(request, venue);
         if (placement is null)
         {
             return new PlacementResult(decision.Refusal, null);
         }
-        _ledger.Changed();
+        if (!known)
+        {
+            _ledger.Changed();
+        }
         await _ledger.DurableAsync();
         return new PlacementResult(Refusal.None, View(placement));
+    }
+
+    public async Task<Refusal> PreviewAsync(PlacementRequest request)
+    {
+        var venue = await VenueAsync();
+        if (venue is null)
+        {
+            return Refusal.NotFound;
+        }
+        if (_ledger.State.Find(request.PlacementId) is not null)
+        {
+            return Refusal.None;
+        }
+        var rule = BookingRules.CheckNew(venue, _date, request.Slot, request.Headcount, clock.GetUtcNow());
+        return rule != Refusal.None ? rule : _ledger.State.Decide(request, venue).Refusal;
     }
 
     public async Task<PlacementResult> ResizeAsync(string placementId, int headcount)
