@@ -6,6 +6,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using RedEducation.Contracts;
 using RedEducation.Server.Auth;
+using RedEducation.Server.Routes;
 using RedEducation.Server.Tickets;
 using Scalar.AspNetCore;
 
@@ -16,6 +17,8 @@ public static class ApiSetup
     public const string UnitOrAdmin = "unit-or-admin";
     public const string AdminOnly = "admin";
     public const string StaffOrAdmin = "staff-or-admin";
+    public const string PlannerOrAdmin = "planner-or-admin";
+    public const string RouteReaders = "route-readers";
 
     public static void AddRedEducationApi(this WebApplicationBuilder builder)
     {
@@ -29,6 +32,7 @@ public static class ApiSetup
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TicketKeyStore>();
         services.AddSingleton<TicketService>();
+        services.AddSingleton<RoadNetwork>();
         services.AddOptions<TicketOptions>().Bind(builder.Configuration.GetSection(TicketOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -41,7 +45,9 @@ public static class ApiSetup
         services.AddAuthorizationBuilder()
             .AddPolicy(UnitOrAdmin, p => p.RequireRole(Roles.Unit, Roles.Admin))
             .AddPolicy(AdminOnly, p => p.RequireRole(Roles.Admin))
-            .AddPolicy(StaffOrAdmin, p => p.RequireRole(Roles.Staff, Roles.Admin));
+            .AddPolicy(StaffOrAdmin, p => p.RequireRole(Roles.Staff, Roles.Admin))
+            .AddPolicy(PlannerOrAdmin, p => p.RequireRole(Roles.Planner, Roles.Admin))
+            .AddPolicy(RouteReaders, p => p.RequireRole(Roles.Planner, Roles.Admin, Roles.Unit));
 
         services.AddRateLimiter(o =>
         {
@@ -76,6 +82,7 @@ public static class ApiSetup
         api.MapBookings();
         api.MapTickets();
         api.MapCheckIns();
+        api.MapRoutes();
     }
 
     private sealed class SiloReadyCheck(IGrainFactory grains) : IHealthCheck

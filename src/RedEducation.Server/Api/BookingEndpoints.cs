@@ -72,7 +72,7 @@ public static class BookingEndpoints
         {
             return Problems.For(result);
         }
-        var dto = await Dto(booking, grains, tickets);
+        var dto = await DtoAsync(booking, grains, tickets);
         return result.Created ? TypedResults.Created($"/api/bookings/{booking.Id}", dto) : TypedResults.Ok(dto);
     }
 
@@ -89,12 +89,12 @@ public static class BookingEndpoints
         }
         var ids = await grains.GetGrain<IUnitGrain>(unit).GetBookingIdsAsync();
         var views = await Task.WhenAll(ids.Select(id => grains.GetGrain<IBookingGrain>(id).GetAsync()));
-        var dtos = await Task.WhenAll(views.Where(v => v is { Status: not BookingStatus.Pending }).Select(v => Dto(v!, grains, tickets)));
+        var dtos = await Task.WhenAll(views.Where(v => v is { Status: not BookingStatus.Pending }).Select(v => DtoAsync(v!, grains, tickets)));
         return TypedResults.Ok(dtos.OrderBy(b => b.Date).ThenBy(b => b.Slot));
     }
 
     private static async Task<IResult> GetAsync(string id, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets) =>
-        await OwnedAsync(id, user, grains) is { } booking ? TypedResults.Ok(await Dto(booking, grains, tickets)) : Problems.Result("booking-not-found");
+        await OwnedAsync(id, user, grains) is { } booking ? TypedResults.Ok(await DtoAsync(booking, grains, tickets)) : Problems.Result("booking-not-found");
 
     private static async Task<IResult> ResizeAsync(string id, ResizeBody body, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets)
     {
@@ -128,10 +128,10 @@ public static class BookingEndpoints
     }
 
     private static async Task<IResult> RespondAsync(BookingResult result, IGrainFactory grains, TicketService tickets) =>
-        result.Booking is { } booking ? TypedResults.Ok(await Dto(booking, grains, tickets)) : Problems.For(result);
+        result.Booking is { } booking ? TypedResults.Ok(await DtoAsync(booking, grains, tickets)) : Problems.For(result);
 
     /// <summary>The booking as the API shows it, with its current ticket code when it is confirmed.</summary>
-    private static async Task<BookingDto> Dto(BookingView b, IGrainFactory grains, TicketService tickets)
+    public static async Task<BookingDto> DtoAsync(BookingView b, IGrainFactory grains, TicketService tickets)
     {
         var ticket = b.Status == BookingStatus.Confirmed && await VenueEndpoints.FindAsync(b.VenueId, grains) is { } venue
             ? new TicketRefDto(tickets.Issue(b, venue))

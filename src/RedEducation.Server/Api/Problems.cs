@@ -34,6 +34,9 @@ public static class Problems
         ["outside-window"] = (422, "Outside this ticket's check-in window / 不在入场时间范围内"),
         ["cancelled"] = (422, "The booking of this ticket is cancelled / 预约已取消"),
         ["revoked"] = (422, "This ticket was replaced by a newer one / 凭证已失效（已重新签发）"),
+        ["no-route"] = (422, "No road joins these two points / 两点之间无可达道路"),
+        ["infeasible"] = (422, "These venues cannot all be visited that day / 无法在当日完成全部参观"),
+        ["route-not-booked"] = (409, "A stop of the route could not be booked, so none was / 路线中有站点无法预约，整条路线未预约"),
         ["no-qr-code"] = (422, "No readable QR code in the image / 图片中未识别到二维码"),
         ["payload-too-large"] = (413, "The request body is too large / 请求内容过大"),
         ["unsupported-media-type"] = (415, "Send application/json / 请使用 JSON"),
@@ -63,29 +66,34 @@ public static class Problems
     public static IResult Validation(string field, string message) =>
         Result("validation-failed", $"{field}: {message}", new Dictionary<string, string[]> { [field] = [message] });
 
-    public static IResult For(BookingResult result) => result.Failure switch
+    public static IResult For(BookingResult result) => Result(NameOf(result));
+
+    /// <summary>The problem name of a failed booking command, as <see cref="For(BookingResult)"/> would answer it.</summary>
+    public static string NameOf(BookingResult result) => result.Failure switch
     {
-        BookingFailure.NotFound => Result("booking-not-found"),
-        BookingFailure.UnknownVenue => Result("venue-not-found"),
-        BookingFailure.KeyReused => Result("idempotency-key-reused"),
-        BookingFailure.Cancelled => Result("booking-cancelled"),
-        _ => For(result.Refusal),
+        BookingFailure.NotFound => "booking-not-found",
+        BookingFailure.UnknownVenue => "venue-not-found",
+        BookingFailure.KeyReused => "idempotency-key-reused",
+        BookingFailure.Cancelled => "booking-cancelled",
+        _ => NameOf(result.Refusal),
     };
 
-    public static IResult For(Refusal refusal) => refusal switch
+    public static IResult For(Refusal refusal) => Result(NameOf(refusal));
+
+    public static string NameOf(Refusal refusal) => refusal switch
     {
-        Refusal.VenueClosed => Result("venue-closed"),
-        Refusal.UnknownSlot => Result("unknown-slot"),
-        Refusal.TooSoon => Result("too-soon"),
-        Refusal.TooFarAhead => Result("too-far-ahead"),
-        Refusal.SlotStarted => Result("slot-started"),
-        Refusal.GroupTooSmall => Result("group-too-small"),
-        Refusal.GroupTooLarge => Result("group-too-large"),
-        Refusal.UnitCapReached => Result("unit-cap"),
-        Refusal.SlotFull => Result("slot-full"),
-        Refusal.DailyCapReached => Result("day-full"),
-        Refusal.AlreadyCancelled => Result("booking-cancelled"),
-        _ => Result("not-found"),
+        Refusal.VenueClosed => "venue-closed",
+        Refusal.UnknownSlot => "unknown-slot",
+        Refusal.TooSoon => "too-soon",
+        Refusal.TooFarAhead => "too-far-ahead",
+        Refusal.SlotStarted => "slot-started",
+        Refusal.GroupTooSmall => "group-too-small",
+        Refusal.GroupTooLarge => "group-too-large",
+        Refusal.UnitCapReached => "unit-cap",
+        Refusal.SlotFull => "slot-full",
+        Refusal.DailyCapReached => "day-full",
+        Refusal.AlreadyCancelled => "booking-cancelled",
+        _ => "not-found",
     };
 
     public static string? NameOf(ScanOutcome outcome) => outcome switch

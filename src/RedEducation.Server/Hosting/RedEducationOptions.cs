@@ -40,4 +40,9 @@ public sealed class RedEducationOptions
     public string DataPath(params string[] parts) => Path.Combine([Path.GetFullPath(DataDirectory), .. parts]);
 
     public string VenueFilePath => VenueFile ?? Path.Combine(AppContext.BaseDirectory, "geodata", "venues.geojson");
+
+    /// <summary>The road network GeoJSON used when no OSM extract has been imported; by default the shipped Liaoning skeleton.</summary>
+    public string? RoadFile { get; set; }
+
+    public string RoadFilePath => RoadFile ?? Path.Combine(AppContext.BaseDirectory, "geodata", "roads", "liaoning.geojson");
 }
