@@ -22,7 +22,8 @@ public sealed record GeoJsonLineString(string Type, IReadOnlyList<double[]> Coor
 
 public sealed record RouteFeature(string Type, GeoJsonLineString Geometry, RouteProperties Properties);
 
-public sealed record RouteProperties(double DistanceMeters, double DurationSeconds, string Network);
+/// <summary>Length and time of a route; <see cref="From"/> and <see cref="To"/> are the WGS84 points asked for, after any datum conversion.</summary>
+public sealed record RouteProperties(double DistanceMeters, double DurationSeconds, string Network, double[] From, double[] To);
 
 /// <summary>A start given as a venue id, or as a point in WGS84, GCJ-02 or BD-09.</summary>
 [JsonConverter(typeof(PlanStartConverter))]
@@ -84,7 +85,8 @@ public static class RouteEndpoints
         return route is null
             ? Problems.Result("no-route")
             : TypedResults.Ok(new RouteFeature("Feature", GeoJsonLineString.Of(route.Geometry.Coordinates),
-                new RouteProperties(Math.Round(route.DistanceMeters, 1), Math.Round(route.DurationSeconds, 1), network.Source)));
+                new RouteProperties(Math.Round(route.DistanceMeters, 1), Math.Round(route.DurationSeconds, 1), network.Source,
+                    [Math.Round(a!.X, 7), Math.Round(a.Y, 7)], [Math.Round(b!.X, 7), Math.Round(b.Y, 7)])));
     }
 
     private static async Task<IResult> PlanAsync(PlanBody body, HttpContext http, IGrainFactory grains, RoadNetwork network)
