@@ -1,13 +1,21 @@
 using RedEducation.Server.Api;
 using RedEducation.Server.Hosting;
+using RedEducation.Server.Routes;
 
-var builder = WebApplication.CreateBuilder(args);
+if (ImportCommand.Matches(args))
+{
+    return ImportCommand.Run(args, Console.Out);
+}
+
+// Content from beside the binary (appsettings.json, geodata), whatever the working directory; data goes where configured.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 builder.AddRedEducationSilo();
 builder.AddRedEducationApi();
 
 var app = builder.Build();
 app.MapRedEducationApi();
 app.Run();
+return 0;
 
 /// <summary>The server's entry point; public so that tests can host the real pipeline.</summary>
 public partial class Program;
