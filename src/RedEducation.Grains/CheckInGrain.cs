@@ -1,30 +1,42 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using RedEducation.Contracts;
 using RedEducation.Domain.CheckIn;
 
 namespace RedEducation.Grains;
 
+/// <summary>One change to a venue-day's arrival ledger, as journaled: an admission decided (replayed through
+/// <see cref="ArrivalLedger.Admit"/>, which is deterministic) and the scan's log entry.</summary>
+internal sealed record CheckInEvent(AdmissionRequest? Admission, ScanEntry Entry);
+
 /// <summary>
 /// Arrivals at one venue on one day. Reentrant with group commit like the venue-day: each admission is decided and
 /// recorded with no await in between, so two desks scanning one group at the same moment never admit more than it holds.
+/// The ledger grows with every scan (log and nonces), so it is stored as a journal of scans rather than rewritten whole
+/// at each commit: at thousands of scans a second a full rewrite made every commit slower than the last.
 /// </summary>
 [Reentrant]
 internal sealed class CheckInGrain(
+    // Before the journal the whole ledger was stored here; it is still read as the base, so a day begun before the
+    // change keeps its arrivals, and no longer written.
     [PersistentState("checkin", Stores.Main)] IPersistentState<ArrivalLedger> stored,
+    [FromKeyedServices(Stores.Main)] IGrainStorage storage,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider clock) : Grain, ICheckInGrain
 {
-    private DurableState<ArrivalLedger> _ledger = null!;
+    private DurableJournal<CheckInEvent> _journal = null!;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    private ArrivalLedger Ledger => stored.State;
+
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _ledger = new DurableState<ArrivalLedger>(stored, this);
-        return Task.CompletedTask;
+        _journal = new DurableJournal<CheckInEvent>(storage, "checkin-journal", this.GetGrainId(), DeactivateOnIdle);
+        await _journal.LoadAsync(Apply);
     }
 
     public async Task<AdmissionResult> AdmitAsync(AdmitCommand command)
     {
         var booking = await GrainFactory.GetGrain<IBookingGrain>(command.BookingId).GetAsync();
-        _ledger.EnsureUsable();
+        _journal.EnsureUsable();
         var refusal = booking switch
         {
             null => ScanOutcome.Revoked,
@@ -34,42 +46,54 @@ internal sealed class CheckInGrain(
             _ => ScanOutcome.Admitted,
         };
         AdmissionResult result;
+        AdmissionRequest? admission = null;
         if (refusal != ScanOutcome.Admitted)
         {
-            var arrived = _ledger.State.Find(command.BookingId);
+            var arrived = Ledger.Find(command.BookingId);
             result = new AdmissionResult(refusal, 0, arrived?.Arrived ?? 0, booking?.Headcount ?? 0, arrived?.Forced ?? 0);
         }
         else
         {
-            var admit = command.Admit ?? Math.Max(0, booking!.Headcount - (_ledger.State.Find(command.BookingId)?.Arrived ?? 0));
-            result = _ledger.State.Admit(new AdmissionRequest(
-                command.BookingId, booking!.Slot, booking.Headcount, admit, command.Nonce, command.Offline));
+            var admit = command.Admit ?? Math.Max(0, booking!.Headcount - (Ledger.Find(command.BookingId)?.Arrived ?? 0));
+            admission = new AdmissionRequest(command.BookingId, booking!.Slot, booking.Headcount, admit, command.Nonce, command.Offline);
+            result = Ledger.Admit(admission);
         }
-        _ledger.State.Record(new ScanEntry(
+        var entry = new ScanEntry(
             command.ScannedAt, clock.GetUtcNow(), command.Desk, command.Staff, command.BookingId, command.Admit ?? result.Admitted,
-            result.Admitted, result.Outcome, command.Offline && result.Admitted > 0 && result.Forced > 0, command.Offline));
-        _ledger.Changed();
-        await _ledger.DurableAsync();
+            result.Admitted, result.Outcome, command.Offline && result.Admitted > 0 && result.Forced > 0, command.Offline);
+        Ledger.Record(entry);
+        _journal.Append(new CheckInEvent(admission, entry));
+        await _journal.DurableAsync();
         return result;
     }
 
     public async Task RecordAsync(ScanEntry entry)
     {
-        _ledger.EnsureUsable();
-        _ledger.State.Record(entry with { ReceivedAt = clock.GetUtcNow() });
-        _ledger.Changed();
-        await _ledger.DurableAsync();
+        _journal.EnsureUsable();
+        var received = entry with { ReceivedAt = clock.GetUtcNow() };
+        Ledger.Record(received);
+        _journal.Append(new CheckInEvent(null, received));
+        await _journal.DurableAsync();
     }
 
     public async Task<IReadOnlyList<ArrivalView>> GetArrivalsAsync()
     {
-        await _ledger.DurableAsync();
-        return [.. _ledger.State.Arrivals.Select(a => new ArrivalView(a.Key, a.Value.Slot, a.Value.Arrived, a.Value.Forced))];
+        await _journal.DurableAsync();
+        return [.. Ledger.Arrivals.Select(a => new ArrivalView(a.Key, a.Value.Slot, a.Value.Arrived, a.Value.Forced))];
     }
 
     public async Task<IReadOnlyList<ScanEntry>> GetLogAsync()
     {
-        await _ledger.DurableAsync();
-        return [.. _ledger.State.Log];
+        await _journal.DurableAsync();
+        return [.. Ledger.Log];
+    }
+
+    private void Apply(CheckInEvent change)
+    {
+        if (change.Admission is { } admission)
+        {
+            Ledger.Admit(admission);
+        }
+        Ledger.Record(change.Entry);
     }
 }

@@ -1,0 +1,109 @@
+using Orleans.Storage;
+
+namespace RedEducation.Grains;
+
+/// <summary>
+/// Group commit for a reentrant grain whose state grows all day, such as a venue-day's check-ins: the grain keeps its
+/// state in memory and records each change as an event; a write stores only the open segment of the journal (fewer than
+/// <see cref="SegmentEvents"/> events plus what one commit adds), never the whole state, so a commit costs the same at
+/// the first scan of the day as at the ten-thousandth. Segments are rows "{name}/000000", "{name}/000001", ... of the grain's storage; a full segment is
+/// never written again. Activation replays them in order.
+/// Like <see cref="DurableState{T}"/>: callers append with no await between deciding and appending, and await
+/// <see cref="DurableAsync"/> before answering; after a failed write <c>deactivate</c> is called (the grain deactivates to
+/// reload what is stored) and the journal refuses further use.
+/// </summary>
+internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name, GrainId grainId, Action deactivate)
+    where TEvent : class
+{
+    /// <summary>Small enough that rewriting the open segment stays cheap, large enough that a day has few rows.</summary>
+    internal const int SegmentEvents = 128;
+
+    private readonly List<TEvent> _open = [];
+    private int _segment;
+    private string? _etag;
+    private long _changes;
+    private long _durable;
+    private Task? _writing;
+    private bool _broken;
+
+    /// <summary>Reads every segment in order and hands each stored event to <paramref name="replay"/>.</summary>
+    public async Task LoadAsync(Action<TEvent> replay)
+    {
+        for (var segment = 0; ; segment++)
+        {
+            var stored = new GrainState<List<TEvent>>(new List<TEvent>());
+            await storage.ReadStateAsync(SegmentName(segment), grainId, stored);
+            if (!stored.RecordExists)
+            {
+                return;
+            }
+            var events = stored.State ?? [];
+            events.ForEach(replay);
+            (_segment, _etag) = (segment, stored.ETag);
+            _open.Clear();
+            _open.AddRange(events);
+            if (_open.Count >= SegmentEvents)
+            {
+                (_segment, _etag) = (segment + 1, null);
+                _open.Clear();
+            }
+        }
+    }
+
+    /// <summary>Throws once a write has failed; the grain is on its way out and must not decide anything more.</summary>
+    public void EnsureUsable()
+    {
+        if (_broken)
+        {
+            throw new ObjectDisposedException(grainId.ToString(), "a journal write failed; the activation is being replaced");
+        }
+    }
+
+    public void Append(TEvent change)
+    {
+        _open.Add(change);
+        _changes++;
+    }
+
+    /// <summary>Returns once every event appended before the call is stored, starting a write when none is under way.</summary>
+    public async Task DurableAsync()
+    {
+        var target = _changes;
+        while (_durable < target)
+        {
+            if (_writing is null || _writing.IsCompleted)
+            {
+                _writing = WriteAsync();
+            }
+            await _writing;
+        }
+    }
+
+    private async Task WriteAsync()
+    {
+        var covered = _changes;
+        var count = _open.Count;
+        // A copy: events appended while this write is under way belong to the next one.
+        var state = new GrainState<List<TEvent>>([.. _open]) { ETag = _etag };
+        try
+        {
+            await storage.WriteStateAsync(SegmentName(_segment), grainId, state);
+        }
+        catch
+        {
+            _broken = true;
+            deactivate();
+            throw;
+        }
+        _etag = state.ETag;
+        _durable = Math.Max(_durable, covered);
+        if (count >= SegmentEvents)
+        {
+            // The segment is full and stored: later events start the next one.
+            _open.RemoveRange(0, count);
+            (_segment, _etag) = (_segment + 1, null);
+        }
+    }
+
+    private string SegmentName(int segment) => $"{name}/{segment:D6}";
+}
