@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using RedEducation.Contracts;
 using RedEducation.Domain.Booking;
 using RedEducation.Domain.Venues;
@@ -9,22 +10,24 @@ namespace RedEducation.Grains;
 /// The capacity of one venue on one day. Reentrant so that requests arriving while a write is on its way to disk are
 /// decided meanwhile and made durable together by the next write (group commit). Each decision is taken and recorded
 /// with no await in between, so decisions never interleave; a request is answered only once the state holding its
-/// decision is stored.
+/// decision is stored. The ledger is stored as a journal of changed placements, not rewritten whole: a busy day holds
+/// thousands of groups, and rewriting them all made every commit slower than the last.
 /// </summary>
 [Reentrant]
 internal sealed class VenueDayGrain(
-    [PersistentState("venueday", Stores.Main)] IPersistentState<VenueDayLedger> stored,
+    [FromKeyedServices(Stores.Main)] IGrainStorage storage,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider clock) : Grain, IVenueDayGrain
 {
-    private DurableState<VenueDayLedger> _ledger = null!;
+    private readonly VenueDayLedger _ledger = new();
+    private DurableJournal<PlacementSnapshot> _journal = null!;
     private string _venueId = "";
     private DateOnly _date;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_venueId, _date) = VenueDayKey.Parse(this.GetPrimaryKeyString());
-        _ledger = new DurableState<VenueDayLedger>(stored, this);
-        return Task.CompletedTask;
+        _journal = new DurableJournal<PlacementSnapshot>(storage, "venueday-journal", this.GetGrainId(), DeactivateOnIdle);
+        await _journal.LoadAsync(_ledger.Restore);
     }
 
     public async Task<PlacementResult> PlaceAsync(PlacementRequest request)
@@ -34,7 +37,7 @@ internal sealed class VenueDayGrain(
         {
             return new PlacementResult(Refusal.NotFound, null);
         }
-        var ledger = _ledger.State;
+        var ledger = _ledger;
         var known = ledger.Find(request.PlacementId) is not null;
         if (!known && BookingRules.CheckNew(venue, _date, request.Slot, request.Headcount, clock.GetUtcNow()) is var rule and not Refusal.None)
         {
@@ -47,9 +50,9 @@ internal sealed class VenueDayGrain(
         }
         if (!known)
         {
-            _ledger.Changed();
+            Journal();
         }
-        await _ledger.DurableAsync();
+        await _journal.DurableAsync();
         return new PlacementResult(Refusal.None, View(placement));
     }
 
@@ -60,18 +63,18 @@ internal sealed class VenueDayGrain(
         {
             return Refusal.NotFound;
         }
-        if (_ledger.State.Find(request.PlacementId) is not null)
+        if (_ledger.Find(request.PlacementId) is not null)
         {
             return Refusal.None;
         }
         var rule = BookingRules.CheckNew(venue, _date, request.Slot, request.Headcount, clock.GetUtcNow());
-        return rule != Refusal.None ? rule : _ledger.State.Decide(request, venue).Refusal;
+        return rule != Refusal.None ? rule : _ledger.Decide(request, venue).Refusal;
     }
 
     public async Task<PlacementResult> ResizeAsync(string placementId, int headcount)
     {
         var venue = await VenueAsync();
-        var placement = _ledger.State.Find(placementId);
+        var placement = _ledger.Find(placementId);
         if (venue is null || placement is null)
         {
             return new PlacementResult(Refusal.NotFound, null);
@@ -80,48 +83,48 @@ internal sealed class VenueDayGrain(
         {
             return new PlacementResult(Refusal.SlotStarted, View(placement));
         }
-        var (refusal, _) = _ledger.State.Resize(placementId, headcount, venue);
+        var (refusal, _) = _ledger.Resize(placementId, headcount, venue);
         if (refusal != Refusal.None)
         {
             return new PlacementResult(refusal, View(placement));
         }
-        _ledger.Changed();
-        await _ledger.DurableAsync();
+        Journal();
+        await _journal.DurableAsync();
         return new PlacementResult(Refusal.None, View(placement));
     }
 
     public async Task<PlacementResult> CancelAsync(string placementId)
     {
         var venue = await VenueAsync();
-        var placement = _ledger.State.Find(placementId);
+        var placement = _ledger.Find(placementId);
         if (venue is null || placement is null)
         {
             return new PlacementResult(Refusal.NotFound, null);
         }
         if (placement.Status != PlacementStatus.Cancelled)
         {
-            _ledger.State.Cancel(placementId, venue);
-            _ledger.Changed();
+            _ledger.Cancel(placementId, venue);
+            Journal();
         }
-        await _ledger.DurableAsync();
+        await _journal.DurableAsync();
         return new PlacementResult(Refusal.None, View(placement));
     }
 
     public async Task<PlacementView?> GetPlacementAsync(string placementId)
     {
-        var placement = _ledger.State.Find(placementId);
+        var placement = _ledger.Find(placementId);
         if (placement is null)
         {
             return null;
         }
-        await _ledger.DurableAsync();
+        await _journal.DurableAsync();
         return View(placement);
     }
 
     public async Task<IReadOnlyList<PlacementView>> GetPlacementsAsync()
     {
-        await _ledger.DurableAsync();
-        return [.. _ledger.State.Placements.Values
+        await _journal.DurableAsync();
+        return [.. _ledger.Placements.Values
             .OrderBy(p => p.Sequence)
             .Select(View)];
     }
@@ -133,18 +136,27 @@ internal sealed class VenueDayGrain(
         {
             return new DayAvailability(_venueId, _date, false, []);
         }
-        var slots = _ledger.State.Loads(venue, _date)
+        var slots = _ledger.Loads(venue, _date)
             .Select(l => new SlotAvailability(l.Slot.Start, l.Slot.End, l.Capacity, l.Booked, l.Remaining, l.Waitlisted))
             .ToList();
         return new DayAvailability(_venueId, _date, venue.IsOpenOn(_date), slots);
     }
 
     private PlacementView View(Placement p) =>
-        new(p.Id, p.UnitId, p.Slot, p.Headcount, p.Status, _ledger.State.WaitlistPosition(p));
+        new(p.Id, p.UnitId, p.Slot, p.Headcount, p.Status, _ledger.WaitlistPosition(p));
 
     private Task<VenueProfile?> VenueAsync()
     {
-        _ledger.EnsureUsable();
+        _journal.EnsureUsable();
         return GrainFactory.GetGrain<IVenueGrain>(_venueId).GetAsync();
+    }
+
+    /// <summary>Appends every placement the last decision changed (the group itself, any it replaced, any it promoted).</summary>
+    private void Journal()
+    {
+        foreach (var change in _ledger.TakeChanges())
+        {
+            _journal.Append(change);
+        }
     }
 }

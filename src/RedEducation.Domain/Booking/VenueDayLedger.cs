@@ -27,6 +27,9 @@ public sealed class Placement
     public required long Sequence { get; init; }
 }
 
+/// <summary>A placement as it stands after a change: what a journal stores and replays.</summary>
+public sealed record PlacementSnapshot(string Id, string UnitId, TimeOnly Slot, int Headcount, PlacementStatus Status, long Sequence);
+
 /// <summary>
 /// A request to place a group in a slot. <paramref name="Replaces"/> names a placement of the same day that this one
 /// takes over (a booking moved to another slot): its people do not count against the new placement, and it is cancelled
@@ -88,6 +91,7 @@ public sealed class VenueDayLedger
         {
             return existing;
         }
+        var totals = Totals; // built from the placements as they are, before this one joins them
         var placement = new Placement
         {
             Id = request.PlacementId,
@@ -98,7 +102,8 @@ public sealed class VenueDayLedger
             Sequence = NextSequence++,
         };
         Placements.Add(placement.Id, placement);
-        Totals.Add(placement, +1);
+        totals.Add(placement, +1);
+        _changed.Add(placement.Id);
         return placement;
     }
 
@@ -236,7 +241,38 @@ public sealed class VenueDayLedger
         placement.Headcount = headcount;
         placement.Status = status;
         Totals.Add(placement, +1);
+        _changed.Add(placement.Id);
     }
+
+    /// <summary>The placements added or changed since the last call, as they now stand: what to journal.</summary>
+    public IReadOnlyList<PlacementSnapshot> TakeChanges()
+    {
+        var changes = _changed.Select(id => Placements[id]).Select(p => new PlacementSnapshot(p.Id, p.UnitId, p.Slot, p.Headcount, p.Status, p.Sequence)).ToList();
+        _changed.Clear();
+        return changes;
+    }
+
+    /// <summary>Replays a journaled placement: adds it, or sets it to the stored state.</summary>
+    public void Restore(PlacementSnapshot s)
+    {
+        var totals = Totals; // built from the placements as they are, before this one joins them
+        if (Placements.TryGetValue(s.Id, out var existing))
+        {
+            Totals.Add(existing, -1);
+            existing.Headcount = s.Headcount;
+            existing.Status = s.Status;
+            Totals.Add(existing, +1);
+        }
+        else
+        {
+            var placement = new Placement { Id = s.Id, UnitId = s.UnitId, Slot = s.Slot, Headcount = s.Headcount, Status = s.Status, Sequence = s.Sequence };
+            Placements.Add(s.Id, placement);
+            totals.Add(placement, +1);
+        }
+        NextSequence = Math.Max(NextSequence, s.Sequence + 1);
+    }
+
+    private readonly HashSet<string> _changed = [];
 
     // Sums kept beside the placements so that a decision costs O(1) however many groups the day holds. Not stored:
     // rebuilt from the placements on first use after loading.
