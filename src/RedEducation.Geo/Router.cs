@@ -12,10 +12,10 @@ namespace RedEducation.Geo;
 public sealed class Router
 {
     private readonly Snapper snapper;
-    private readonly ContractionHierarchy[] hierarchies = new ContractionHierarchy[2];
+    private readonly ContractionHierarchy?[] hierarchies = new ContractionHierarchy?[2];
     private readonly int[][] weights = new int[2][];
 
-    private Router(RoadGraph graph)
+    private Router(RoadGraph graph, bool prepareDistance)
     {
         Graph = graph;
         var clock = Stopwatch.StartNew();
@@ -24,7 +24,11 @@ public sealed class Router
             () => Contract(RouteMetric.Time),
             () =>
             {
-                Contract(RouteMetric.Distance);
+                if (prepareDistance)
+                {
+                    Contract(RouteMetric.Distance);
+                }
+
                 var snapClock = Stopwatch.StartNew();
                 built = new Snapper(graph);
                 SnapIndexTime = snapClock.Elapsed;
@@ -56,17 +60,27 @@ public sealed class Router
     public TimeSpan PreprocessingTime { get; }
 
     /// <summary>Bytes held by both hierarchies (upward arcs and shortcut records).</summary>
-    public long HierarchySizeInBytes => hierarchies[0].SizeInBytes + hierarchies[1].SizeInBytes;
+    public long HierarchySizeInBytes => hierarchies.Sum(h => h?.SizeInBytes ?? 0);
 
     /// <summary>Shortcuts the contraction added for a metric.</summary>
-    public int ShortcutCount(RouteMetric metric) => hierarchies[(int)metric].ShortcutCount;
+    public int ShortcutCount(RouteMetric metric) => Hierarchy(metric).ShortcutCount;
 
     /// <summary>Preprocesses <paramref name="graph"/> for both metrics.</summary>
-    public static Router Create(RoadGraph graph)
+    public static Router Create(RoadGraph graph) => Create(graph, prepareDistance: true);
+
+    /// <summary>
+    /// Preprocesses <paramref name="graph"/> for travel time, and for distance only when asked: the distance metric
+    /// has no road hierarchy to exploit and contracts far more slowly on large grid-like graphs. Queries with an
+    /// unprepared metric throw <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public static Router Create(RoadGraph graph, bool prepareDistance)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        return new Router(graph);
+        return new Router(graph, prepareDistance);
     }
+
+    private ContractionHierarchy Hierarchy(RouteMetric metric) =>
+        hierarchies[(int)metric] ?? throw new InvalidOperationException($"This router was not prepared for the {metric} metric.");
 
     /// <summary>The nearest point on any road (geodesic metres), or null for an empty graph.</summary>
     public SnappedPoint? Snap(Coordinate point)
@@ -92,7 +106,7 @@ public sealed class Router
         CheckNode(fromNode);
         CheckNode(toNode);
         var edges = new List<int>();
-        var cost = hierarchies[(int)metric].Query([(fromNode, 0)], [(toNode, 0)], edges, out _);
+        var cost = Hierarchy(metric).Query([(fromNode, 0)], [(toNode, 0)], edges, out _);
         if (cost == ContractionHierarchy.Unreachable)
         {
             return null;
@@ -116,7 +130,7 @@ public sealed class Router
     {
         CheckNode(fromNode);
         CheckNode(toNode);
-        var cost = hierarchies[(int)metric].Query([(fromNode, 0)], [(toNode, 0)], null, out _);
+        var cost = Hierarchy(metric).Query([(fromNode, 0)], [(toNode, 0)], null, out _);
         return cost == ContractionHierarchy.Unreachable ? null : cost;
     }
 
@@ -251,7 +265,7 @@ public sealed class Router
         var meet = -1;
         var cost = sourceCount == 0 || targetCount == 0
             ? ContractionHierarchy.Unreachable
-            : hierarchies[(int)metric].Query(sources[..sourceCount], targets[..targetCount], edges, out meet);
+            : Hierarchy(metric).Query(sources[..sourceCount], targets[..targetCount], edges, out meet);
         var route = new RouteAssembler(g);
         route.AddPoint(s.Point.Y, s.Point.X);
         if (direct <= cost && direct != long.MaxValue)
