@@ -5,6 +5,13 @@ set -euo pipefail
 packages=()
 need() { command -v "$1" >/dev/null 2>&1 || packages+=("$2"); }
 need zbarimg zbar-tools   # an independent QR decoder for the ticket round-trip test
+# The pgRouting comparison of the Geo router (tests and bench): a throwaway PostgreSQL with PostGIS and pgRouting,
+# osmium to turn the Monaco PBF into .osm XML, osm2pgrouting to load it.
+need /usr/lib/postgresql/15/bin/initdb postgresql-15
+[ -f /usr/share/postgresql/15/extension/pgrouting.control ] || packages+=(postgresql-15-pgrouting)
+[ -f /usr/share/postgresql/15/extension/postgis.control ] || packages+=(postgresql-15-postgis-3)
+need osmium osmium-tool
+need osm2pgrouting osm2pgrouting
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq

@@ -219,6 +219,30 @@ public sealed class RoadGraph
                 throw new InvalidDataException("Road graph edge points outside the node array.");
             }
         }
+
+        foreach (var piece in EdgePiece)
+        {
+            if ((uint)piece >= (uint)p)
+            {
+                throw new InvalidDataException("Road graph edge points outside the piece array.");
+            }
+        }
+
+        for (var i = 0; i < p; i++)
+        {
+            if ((uint)PieceFrom[i] >= (uint)n || (uint)PieceTo[i] >= (uint)n || ShapeFirst[i] > ShapeFirst[i + 1] || ShapeFirst[i] < 0)
+            {
+                throw new InvalidDataException("Road graph piece refers outside the node or shape arrays.");
+            }
+        }
+
+        for (var v = 0; v < n; v++)
+        {
+            if (FirstEdge[v] > FirstEdge[v + 1] || FirstEdge[v] < 0)
+            {
+                throw new InvalidDataException("Road graph adjacency offsets are not ascending.");
+            }
+        }
     }
 
     /// <summary>The full polyline of a piece (both end nodes included), in piece order.</summary>

@@ -12,24 +12,46 @@ namespace RedEducation.Geo;
 public sealed class Router
 {
     private readonly Snapper snapper;
-    private readonly ContractionHierarchy[] hierarchies = new ContractionHierarchy[2];
+    private readonly ContractionHierarchy?[] hierarchies = new ContractionHierarchy?[2];
     private readonly int[][] weights = new int[2][];
 
-    private Router(RoadGraph graph)
+    private Router(RoadGraph graph, bool prepareDistance)
     {
         Graph = graph;
         var clock = Stopwatch.StartNew();
         Snapper? built = null;
         Parallel.Invoke(
-            () => hierarchies[(int)RouteMetric.Time] = ContractionHierarchy.Build(graph, weights[(int)RouteMetric.Time] = Weights.For(graph, RouteMetric.Time)),
+            () => Contract(RouteMetric.Time),
             () =>
             {
-                hierarchies[(int)RouteMetric.Distance] = ContractionHierarchy.Build(graph, weights[(int)RouteMetric.Distance] = Weights.For(graph, RouteMetric.Distance));
+                if (prepareDistance)
+                {
+                    Contract(RouteMetric.Distance);
+                }
+
+                var snapClock = Stopwatch.StartNew();
                 built = new Snapper(graph);
+                SnapIndexTime = snapClock.Elapsed;
             });
         snapper = built!;
         PreprocessingTime = clock.Elapsed;
     }
+
+    private void Contract(RouteMetric metric)
+    {
+        var clock = Stopwatch.StartNew();
+        weights[(int)metric] = Weights.For(Graph, metric);
+        hierarchies[(int)metric] = ContractionHierarchy.Build(Graph, weights[(int)metric]);
+        contractionTimes[(int)metric] = clock.Elapsed;
+    }
+
+    private readonly TimeSpan[] contractionTimes = new TimeSpan[2];
+
+    /// <summary>How long contracting one metric took (the two run in parallel).</summary>
+    public TimeSpan ContractionTime(RouteMetric metric) => contractionTimes[(int)metric];
+
+    /// <summary>How long building the snapping index took.</summary>
+    public TimeSpan SnapIndexTime { get; private set; }
 
     /// <summary>The graph this router answers on.</summary>
     public RoadGraph Graph { get; }
@@ -38,17 +60,27 @@ public sealed class Router
     public TimeSpan PreprocessingTime { get; }
 
     /// <summary>Bytes held by both hierarchies (upward arcs and shortcut records).</summary>
-    public long HierarchySizeInBytes => hierarchies[0].SizeInBytes + hierarchies[1].SizeInBytes;
+    public long HierarchySizeInBytes => hierarchies.Sum(h => h?.SizeInBytes ?? 0);
 
     /// <summary>Shortcuts the contraction added for a metric.</summary>
-    public int ShortcutCount(RouteMetric metric) => hierarchies[(int)metric].ShortcutCount;
+    public int ShortcutCount(RouteMetric metric) => Hierarchy(metric).ShortcutCount;
 
     /// <summary>Preprocesses <paramref name="graph"/> for both metrics.</summary>
-    public static Router Create(RoadGraph graph)
+    public static Router Create(RoadGraph graph) => Create(graph, prepareDistance: true);
+
+    /// <summary>
+    /// Preprocesses <paramref name="graph"/> for travel time, and for distance only when asked: the distance metric
+    /// has no road hierarchy to exploit and contracts far more slowly on large grid-like graphs. Queries with an
+    /// unprepared metric throw <see cref="InvalidOperationException"/>.
+    /// </summary>
+    public static Router Create(RoadGraph graph, bool prepareDistance)
     {
         ArgumentNullException.ThrowIfNull(graph);
-        return new Router(graph);
+        return new Router(graph, prepareDistance);
     }
+
+    private ContractionHierarchy Hierarchy(RouteMetric metric) =>
+        hierarchies[(int)metric] ?? throw new InvalidOperationException($"This router was not prepared for the {metric} metric.");
 
     /// <summary>The nearest point on any road (geodesic metres), or null for an empty graph.</summary>
     public SnappedPoint? Snap(Coordinate point)
@@ -74,7 +106,7 @@ public sealed class Router
         CheckNode(fromNode);
         CheckNode(toNode);
         var edges = new List<int>();
-        var cost = hierarchies[(int)metric].Query([(fromNode, 0)], [(toNode, 0)], edges, out _);
+        var cost = Hierarchy(metric).Query([(fromNode, 0)], [(toNode, 0)], edges, out _);
         if (cost == ContractionHierarchy.Unreachable)
         {
             return null;
@@ -98,7 +130,7 @@ public sealed class Router
     {
         CheckNode(fromNode);
         CheckNode(toNode);
-        var cost = hierarchies[(int)metric].Query([(fromNode, 0)], [(toNode, 0)], null, out _);
+        var cost = Hierarchy(metric).Query([(fromNode, 0)], [(toNode, 0)], null, out _);
         return cost == ContractionHierarchy.Unreachable ? null : cost;
     }
 
@@ -164,8 +196,8 @@ public sealed class Router
         var tf = g.PieceForwardEdge[pt];
         var tb = g.PieceBackwardEdge[pt];
 
-        Span<(int Node, int Cost)> sources = stackalloc (int, int)[2];
-        Span<(int Node, int Cost)> targets = stackalloc (int, int)[2];
+        Span<(int Node, int Cost)> sources = stackalloc (int, int)[4];
+        Span<(int Node, int Cost)> targets = stackalloc (int, int)[4];
         var sourceCount = 0;
         var targetCount = 0;
         if (sf >= 0)
@@ -188,6 +220,31 @@ public sealed class Router
             targets[targetCount++] = (g.PieceTo[pt], Part(w[tb], tAhead));
         }
 
+        // A point snapped onto a node is at the junction itself, whichever way its piece may be driven.
+        var sAtFrom = s.Along <= AtNode;
+        var sAtTo = ls - s.Along <= AtNode;
+        var tAtFrom = t.Along <= AtNode;
+        var tAtTo = lt - t.Along <= AtNode;
+        if (sAtFrom)
+        {
+            sources[sourceCount++] = (g.PieceFrom[ps], 0);
+        }
+
+        if (sAtTo)
+        {
+            sources[sourceCount++] = (g.PieceTo[ps], 0);
+        }
+
+        if (tAtFrom)
+        {
+            targets[targetCount++] = (g.PieceFrom[pt], 0);
+        }
+
+        if (tAtTo)
+        {
+            targets[targetCount++] = (g.PieceTo[pt], 0);
+        }
+
         // Both points on one piece: driving straight along it may beat leaving it.
         long direct = long.MaxValue;
         var directForward = false;
@@ -205,9 +262,10 @@ public sealed class Router
         }
 
         var edges = new List<int>();
+        var meet = -1;
         var cost = sourceCount == 0 || targetCount == 0
             ? ContractionHierarchy.Unreachable
-            : hierarchies[(int)metric].Query(sources[..sourceCount], targets[..targetCount], edges, out var meet0);
+            : Hierarchy(metric).Query(sources[..sourceCount], targets[..targetCount], edges, out meet);
         var route = new RouteAssembler(g);
         route.AddPoint(s.Point.Y, s.Point.X);
         if (direct <= cost && direct != long.MaxValue)
@@ -225,7 +283,6 @@ public sealed class Router
         }
 
         // Which of the (up to two) ways off each piece the search used: the one at the path's ends, the cheaper if both.
-        var meet = edges.Count > 0 ? -1 : MeetNode(sources[..sourceCount], targets[..targetCount], cost);
         var startNode = edges.Count > 0 ? Tail(edges[0]) : meet;
         var endNode = edges.Count > 0 ? g.EdgeTarget[edges[^1]] : meet;
         var leaveForward = sf >= 0 && g.PieceTo[ps] == startNode &&
@@ -234,7 +291,11 @@ public sealed class Router
             !(tb >= 0 && g.PieceTo[pt] == endNode && Part(w[tb], tAhead) < Part(w[tf], tBehind));
 
         var last = g.PiecePointCount(ps) - 1;
-        if (leaveForward)
+        if ((sAtFrom && g.PieceFrom[ps] == startNode) || (sAtTo && g.PieceTo[ps] == startNode))
+        {
+            // starts at the junction: no part of the piece is driven
+        }
+        else if (leaveForward)
         {
             route.AddPartial(sf, sAhead, Indices(ps, s.Segment + 1, last));
         }
@@ -249,7 +310,11 @@ public sealed class Router
         }
 
         var lastT = g.PiecePointCount(pt) - 1;
-        if (arriveForward)
+        if ((tAtFrom && g.PieceFrom[pt] == endNode) || (tAtTo && g.PieceTo[pt] == endNode))
+        {
+            // ends at the junction
+        }
+        else if (arriveForward)
         {
             route.AddPartial(tf, tBehind, Indices(pt, 0, t.Segment));
         }
@@ -260,22 +325,6 @@ public sealed class Router
 
         route.AddPoint(t.Point.Y, t.Point.X);
         return route.Build();
-    }
-
-    private static int MeetNode(ReadOnlySpan<(int Node, int Cost)> sources, ReadOnlySpan<(int Node, int Cost)> targets, int cost)
-    {
-        foreach (var (sn, sc) in sources)
-        {
-            foreach (var (tn, tc) in targets)
-            {
-                if (sn == tn && (long)sc + tc == cost)
-                {
-                    return sn;
-                }
-            }
-        }
-
-        return sources[0].Node;
     }
 
     private int Tail(int edge) =>
@@ -289,6 +338,8 @@ public sealed class Router
             yield return Graph.PiecePoint(piece, i);
         }
     }
+
+    private const double AtNode = 1e-6; // metres
 
     private static int Part(int weight, double fraction) => (int)Math.Round(weight * Math.Clamp(fraction, 0, 1));
 }
