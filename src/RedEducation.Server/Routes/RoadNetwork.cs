@@ -28,7 +28,8 @@ public sealed class RoadNetwork
             Graph = RoadGeoJson.FromGeoJson(File.ReadAllText(path));
             Source = $"road skeleton ({Path.GetFileName(path)})";
         }
-        Router = Router.Create(Graph);
+        // Planning uses travel time only; the distance metric costs a second contraction, which a province extract does not need.
+        Router = Router.Create(Graph, prepareDistance: false);
     }
 
     public RoadGraph Graph { get; }
