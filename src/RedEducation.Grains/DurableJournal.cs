@@ -3,7 +3,7 @@ using Orleans.Storage;
 namespace RedEducation.Grains;
 
 /// <summary>
-/// Group commit for a reentrant grain whose state grows all day, such as a venue-day's check-ins: the grain keeps its
+/// A reentrant grain's state kept as a journal, written with <see cref="GroupCommit"/>: for state that grows all day, such as a venue-day's check-ins: the grain keeps its
 /// state in memory and records each change as an event; a write stores only the open segment of the journal (fewer than
 /// <see cref="SegmentEvents"/> events plus what one commit adds), never the whole state, so a commit costs the same at
 /// the first scan of the day as at the ten-thousandth. Segments are rows "{name}/000000", "{name}/000001", ... of the grain's storage; a full segment is
@@ -21,10 +21,9 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
     private readonly List<TEvent> _open = [];
     private int _segment;
     private string? _etag;
-    private long _changes;
-    private long _durable;
-    private Task? _writing;
-    private bool _broken;
+    private GroupCommit? _commit;
+
+    private GroupCommit Commit => _commit ??= new GroupCommit(WriteSegmentAsync, deactivate);
 
     /// <summary>Reads every segment in order and hands each stored event to <paramref name="replay"/>.</summary>
     public async Task LoadAsync(Action<TEvent> replay)
@@ -50,53 +49,24 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
         }
     }
 
-    /// <summary>Throws once a write has failed; the grain is on its way out and must not decide anything more.</summary>
-    public void EnsureUsable()
-    {
-        if (_broken)
-        {
-            throw new ObjectDisposedException(grainId.ToString(), "a journal write failed; the activation is being replaced");
-        }
-    }
+    public void EnsureUsable() => Commit.EnsureUsable();
 
     public void Append(TEvent change)
     {
         _open.Add(change);
-        _changes++;
+        Commit.Changed();
     }
 
     /// <summary>Returns once every event appended before the call is stored, starting a write when none is under way.</summary>
-    public async Task DurableAsync()
-    {
-        var target = _changes;
-        while (_durable < target)
-        {
-            if (_writing is null || _writing.IsCompleted)
-            {
-                _writing = WriteAsync();
-            }
-            await _writing;
-        }
-    }
+    public Task DurableAsync() => Commit.DurableAsync();
 
-    private async Task WriteAsync()
+    private async Task WriteSegmentAsync()
     {
-        var covered = _changes;
         var count = _open.Count;
         // A copy: events appended while this write is under way belong to the next one.
         var state = new GrainState<List<TEvent>>([.. _open]) { ETag = _etag };
-        try
-        {
-            await storage.WriteStateAsync(SegmentName(_segment), grainId, state);
-        }
-        catch
-        {
-            _broken = true;
-            deactivate();
-            throw;
-        }
+        await storage.WriteStateAsync(SegmentName(_segment), grainId, state);
         _etag = state.ETag;
-        _durable = Math.Max(_durable, covered);
         if (count >= SegmentEvents)
         {
             // The segment is full and stored: later events start the next one.

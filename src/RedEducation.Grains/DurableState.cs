@@ -1,51 +1,15 @@
 namespace RedEducation.Grains;
 
-/// <summary>
-/// Group commit for a reentrant grain: changes made while a write is on its way to disk are stored together by the
-/// next write. Callers record a change with <see cref="Changed"/> and await <see cref="DurableAsync"/> before answering.
-/// After a failed write the grain's memory holds decisions the store does not, so the grain is deactivated to reload.
-/// </summary>
-internal sealed class DurableState<T>(IPersistentState<T> state, Grain grain)
+/// <summary>A reentrant grain's whole state, written with <see cref="GroupCommit"/>: for state that stays small.</summary>
+internal sealed class DurableState<T>(IPersistentState<T> state, Action deactivate)
 {
-    private long _changes;
-    private long _durable;
-    private Task? _writing;
-    private bool _broken;
+    private readonly GroupCommit _commit = new(state.WriteStateAsync, deactivate);
 
     public T State => state.State;
 
-    /// <summary>Throws once a write has failed; the grain is on its way out and must not decide anything more.</summary>
-    public void EnsureUsable() => ObjectDisposedException.ThrowIf(_broken, grain);
+    public void EnsureUsable() => _commit.EnsureUsable();
 
-    public void Changed() => _changes++;
+    public void Changed() => _commit.Changed();
 
-    /// <summary>Returns once every change recorded before the call is stored, starting a write when none is under way.</summary>
-    public async Task DurableAsync()
-    {
-        var target = _changes;
-        while (_durable < target)
-        {
-            if (_writing is null || _writing.IsCompleted)
-            {
-                _writing = WriteAsync();
-            }
-            await _writing;
-        }
-    }
-
-    private async Task WriteAsync()
-    {
-        var covered = _changes;
-        try
-        {
-            await state.WriteStateAsync();
-            _durable = Math.Max(_durable, covered);
-        }
-        catch
-        {
-            _broken = true;
-            grain.DeactivateOnIdle();
-            throw;
-        }
-    }
+    public Task DurableAsync() => _commit.DurableAsync();
 }

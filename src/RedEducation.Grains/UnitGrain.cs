@@ -20,7 +20,7 @@ internal sealed class UnitGrain([PersistentState("unit", Stores.Main)] IPersiste
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _unit = new DurableState<UnitState>(stored, this);
+        _unit = new DurableState<UnitState>(stored, DeactivateOnIdle);
         _known = new HashSet<string>(stored.State.BookingIds, StringComparer.Ordinal);
         return Task.CompletedTask;
     }
