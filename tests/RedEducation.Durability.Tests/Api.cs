@@ -11,7 +11,9 @@ public sealed record SlotTimes(string Start, string End);
 
 public sealed record VenueReply(string Id, IReadOnlyList<SlotTimes> Slots, int SlotCapacity, int DailyCap);
 
-public sealed record BookingReply(string Id, string Status, string VenueId, string Date, string Slot, int Headcount, string UnitId);
+public sealed record BookingReply(string Id, string Status, string VenueId, string Date, string Slot, int Headcount, string UnitId, TicketReply? Ticket);
+
+public sealed record TicketReply(string Code);
 
 public sealed record SlotReply(string Start, string End, int Capacity, int Booked, int Remaining, int Waitlisted);
 

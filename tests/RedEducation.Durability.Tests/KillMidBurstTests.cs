@@ -122,6 +122,12 @@ public sealed class KillMidBurstTests(KillMidBurstFixture fixture) : IClassFixtu
             {
                 problems.Add($"{confirmed.Id}: confirmed before the kill as {confirmed}, now {booking}");
             }
+            else if (confirmed.Ticket is null || booking.Ticket?.Code != confirmed.Ticket.Code)
+            {
+                // Codes are signed on demand with the stored key: the same code after the restart means the key
+                // survived and the ticket the group holds still verifies.
+                problems.Add($"{confirmed.Id}: ticket before the kill {confirmed.Ticket?.Code ?? "none"}, now {booking.Ticket?.Code ?? "none"}");
+            }
         });
         return [.. problems];
     }
