@@ -44,23 +44,26 @@ public static partial class Cli
             }
             var p = reply.Node;
             await session.Out.WriteLineAsync($"日期 date: {S(p["date"])}  出发 depart: {Hm(p["departAt"])}");
-            var table = new TextTable("#", "场馆 venue", "到达 arrive", "时段 slot", "离开 depart");
+            var table = new TextTable("#", "场馆 venue", "到达 arrive", "时段 slot", "入馆 visit", "离开 depart");
             var order = 0;
             foreach (var stop in p["stops"]?.AsArray() ?? [])
             {
                 order++;
-                table.Add(N(order), $"{S(stop!["venueId"])} {Bilingual(stop["name"])}", Hm(stop["arrive"]), Hm(stop["slot"]), Hm(stop["depart"]));
+                table.Add(N(order), $"{S(stop!["venueId"])} {Bilingual(stop["name"])}", Hm(stop["arrive"]), Hm(stop["slot"]), Hm(stop["visitStart"]), Hm(stop["depart"]));
             }
             table.WriteTo(session.Out);
+            var driving = 0.0;
             foreach (var leg in p["legs"]?.AsArray() ?? [])
             {
-                await session.Out.WriteLineAsync($"  {S(leg!["from"])} → {S(leg["to"])}: {Km(D(leg["distanceMeters"]))}, {Duration(D(leg["durationSeconds"]))}");
+                driving += D(leg!["durationSeconds"]);
+                await session.Out.WriteLineAsync($"  {S(leg["from"])} → {S(leg["to"])}: {Km(D(leg["distanceMeters"]))}, {Duration(D(leg["durationSeconds"]))}");
             }
             if (p["returnAt"] is { } back)
             {
                 await session.Out.WriteLineAsync($"返回 back at start: {Hm(back)}");
             }
-            await session.Out.WriteLineAsync($"总计 total: {Km(D(p["totalDistanceMeters"]))}, 行车 driving {Duration(D(p["totalDurationSeconds"]))}");
+            await session.Out.WriteLineAsync(
+                $"总计 total: {Km(D(p["totalDistanceMeters"]))}, 行车 driving {Duration(driving)}, 全天 whole day {Duration(D(p["totalDurationSeconds"]))}");
             return ExitCodes.Ok;
         });
         root.Subcommands.Add(plan);
