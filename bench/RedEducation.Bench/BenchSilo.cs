@@ -11,10 +11,16 @@ using RedEducation.Storage;
 
 namespace RedEducation.Bench;
 
-/// <summary>An in-process silo registered as the server's (SiloSetup): SQLite group-commit storage, the domain JSON codec, no dashboard.</summary>
+/// <summary>An in-process silo registered as the server's (SiloSetup): group-commit storage over SQLite or PostgreSQL, the domain JSON codec, no dashboard.</summary>
 internal static class BenchSilo
 {
-    public static IHost Build(string databasePath)
+    public static IHost Sqlite(string databasePath) =>
+        Build(services => services.AddSqliteGrainStorage(Stores.Main, databasePath, DomainJson.Options));
+
+    public static IHost Postgres(string connectionString) =>
+        Build(services => services.AddPostgresGrainStorage(Stores.Main, connectionString, DomainJson.Options));
+
+    private static IHost Build(Action<IServiceCollection> addStorage)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -23,7 +29,7 @@ internal static class BenchSilo
         {
             // Free ports, so that a server or another benchmark running on this machine is not disturbed.
             silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "rededucation-bench", clusterId: "rededucation-bench");
-            silo.Services.AddSqliteGrainStorage(Stores.Main, databasePath, DomainJson.Options);
+            addStorage(silo.Services);
             silo.Services.AddSerializer(s => s.AddDomainJsonCodec());
         });
         return builder.Build();

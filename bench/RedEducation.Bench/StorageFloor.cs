@@ -7,9 +7,8 @@ namespace RedEducation.Bench;
 /// <summary>What one durable commit costs on this disk when nothing is batched: the floor under a sequential booking.</summary>
 internal sealed record StorageFloor(int Commits, TimeSpan Median, TimeSpan P99, double CommitsPerSecond)
 {
-    public static StorageFloor Measure(string databasePath, int commits)
+    public static StorageFloor Measure(IStateStore store, int commits)
     {
-        using var store = new SqliteStateStore(databasePath);
         store.Initialize();
         var latencies = new TimeSpan[commits];
         var payload = new string('x', 200);

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text;
 using RedEducation.Geo;
 using RedEducation.Geo.Testing;
+using RedEducation.Testing;
 
 // Route benchmark: (a) Monaco, our router vs pgr_dijkstra on a throwaway PostgreSQL in the same run;
 // (b) a generated ~1M-node road-like graph, contraction hierarchy vs plain Dijkstra. Writes bench/results/routing.md.

@@ -32,19 +32,18 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IDisposable
         _writer.Start();
     }
 
-    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var stored = _store.Read(stateName, grainId.ToString());
+        var stored = await _store.ReadAsync(stateName, grainId.ToString());
         if (stored is null)
         {
             grainState.RecordExists = false;
             grainState.ETag = null;
-            return Task.CompletedTask;
+            return;
         }
         grainState.State = JsonSerializer.Deserialize<T>(stored.Json, _json) ?? throw new InvalidOperationException($"stored state {stateName} of {grainId} is null");
         grainState.ETag = stored.Version.ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
-        return Task.CompletedTask;
     }
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)

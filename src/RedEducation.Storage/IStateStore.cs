@@ -12,7 +12,8 @@ public interface IStateStore : IDisposable
     /// <summary>Creates or upgrades the schema.</summary>
     void Initialize();
 
-    StoredState? Read(string stateName, string grainId);
+    /// <summary>The state of one grain, or null when none is stored.</summary>
+    ValueTask<StoredState?> ReadAsync(string stateName, string grainId);
 
     /// <summary>
     /// Applies the writes in one durable transaction. Each write succeeds or fails on its own version check; the result

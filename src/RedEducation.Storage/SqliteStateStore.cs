@@ -37,7 +37,10 @@ public sealed class SqliteStateStore(string path) : IStateStore
             """);
     }
 
-    public StoredState? Read(string stateName, string grainId)
+    // A local file read: answering synchronously costs less than going async.
+    public ValueTask<StoredState?> ReadAsync(string stateName, string grainId) => ValueTask.FromResult(Read(stateName, grainId));
+
+    private StoredState? Read(string stateName, string grainId)
     {
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();

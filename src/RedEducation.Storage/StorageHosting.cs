@@ -11,4 +11,9 @@ public static class StorageHosting
     public static IServiceCollection AddSqliteGrainStorage(this IServiceCollection services, string name, string path, JsonSerializerOptions json) =>
         services.AddGrainStorage(name, (sp, _) => new GroupCommitGrainStorage(
             new SqliteStateStore(path), json, sp.GetRequiredService<ILogger<GroupCommitGrainStorage>>()));
+
+    /// <summary>Registers grain storage <paramref name="name"/> in the PostgreSQL database of <paramref name="connectionString"/>.</summary>
+    public static IServiceCollection AddPostgresGrainStorage(this IServiceCollection services, string name, string connectionString, JsonSerializerOptions json) =>
+        services.AddGrainStorage(name, (sp, _) => new GroupCommitGrainStorage(
+            new PostgresStateStore(connectionString), json, sp.GetRequiredService<ILogger<GroupCommitGrainStorage>>()));
 }

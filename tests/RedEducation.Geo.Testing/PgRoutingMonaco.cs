@@ -2,6 +2,7 @@ using System.Globalization;
 using Npgsql;
 using OsmSharp;
 using OsmSharp.Streams;
+using RedEducation.Testing;
 
 namespace RedEducation.Geo.Testing;
 

@@ -9,7 +9,7 @@ namespace RedEducation.Server.Hosting;
 
 public static class SiloSetup
 {
-    /// <summary>Co-hosts a single Orleans silo with grain state in SQLite under the data directory.</summary>
+    /// <summary>Co-hosts a single Orleans silo with grain state in SQLite under the data directory, or in PostgreSQL when configured.</summary>
     public static void AddRedEducationSilo(this WebApplicationBuilder builder)
     {
         builder.Services.AddOptions<RedEducationOptions>()
@@ -23,7 +23,15 @@ public static class SiloSetup
         builder.UseOrleans(silo =>
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            silo.Services.AddSqliteGrainStorage(Stores.Main, options.DataPath("rededucation.db"), DomainJson.Options);
+            if (options.Storage == StorageKind.Postgres)
+            {
+                // Validated at start-up (ValidateOnStart runs before the silo creates its storage).
+                silo.Services.AddPostgresGrainStorage(Stores.Main, options.PostgresConnectionString ?? "", DomainJson.Options);
+            }
+            else
+            {
+                silo.Services.AddSqliteGrainStorage(Stores.Main, options.DataPath("rededucation.db"), DomainJson.Options);
+            }
             silo.Services.AddSerializer(s => s.AddDomainJsonCodec());
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(30));
         });

@@ -20,6 +20,7 @@ public class RedEducationServer : IAsyncLifetime
     public const string Password = "demo";
 
     private readonly TempDirectory? _ownedData;
+    private readonly IReadOnlyDictionary<string, string> _settings = new Dictionary<string, string>();
     private readonly ConcurrentDictionary<string, Lazy<Task<string>>> _tokens = new();
     private Factory? _factory;
 
@@ -32,6 +33,10 @@ public class RedEducationServer : IAsyncLifetime
     /// <summary>A server over an existing data directory, which the caller owns (to test what survives a restart).</summary>
     public RedEducationServer(string dataDirectory) => DataDirectory = dataDirectory;
 
+    /// <summary>A server over an existing data directory with extra configuration, e.g. <c>RedEducation:Storage</c>.</summary>
+    public RedEducationServer(string dataDirectory, IReadOnlyDictionary<string, string> settings)
+        : this(dataDirectory) => _settings = settings;
+
     public string DataDirectory { get; }
 
     public Uri BaseAddress => _factory?.ClientOptions.BaseAddress ?? throw new InvalidOperationException("the server is not started");
@@ -39,7 +44,7 @@ public class RedEducationServer : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var (siloPort, gatewayPort) = FreePorts();
-        _factory = new Factory(DataDirectory, siloPort, gatewayPort);
+        _factory = new Factory(DataDirectory, siloPort, gatewayPort, _settings);
         _factory.UseKestrel(0);
         _factory.StartServer();
         await WaitUntilReadyAsync(TestContext.Current.CancellationToken);
@@ -129,7 +134,7 @@ public class RedEducationServer : IAsyncLifetime
         }
     }
 
-    private sealed class Factory(string dataDirectory, int siloPort, int gatewayPort) : WebApplicationFactory<Program>
+    private sealed class Factory(string dataDirectory, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -141,6 +146,10 @@ public class RedEducationServer : IAsyncLifetime
             builder.UseSetting("RedEducation:SeedDemoAccounts", "true");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("Logging:LogLevel:Orleans", "Error");
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
         }
     }
 }

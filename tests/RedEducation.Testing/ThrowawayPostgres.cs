@@ -2,11 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 
-namespace RedEducation.Geo.Testing;
+namespace RedEducation.Testing;
 
 /// <summary>
 /// A private PostgreSQL cluster in a temp dir on a free port (socket in the same dir), stopped and deleted on
 /// dispose. PostgreSQL refuses to run as root, so as root the server runs as the Debian 'postgres' user.
+/// By default it runs with fsync and synchronous_commit off (fast, for tests and routing queries, where durability
+/// does not matter); <c>Start(durable: true)</c> keeps PostgreSQL's own defaults, so that a commit waits for the disk,
+/// which is what a durability comparison must measure.
 /// </summary>
 public sealed class ThrowawayPostgres : IDisposable
 {
@@ -28,15 +31,15 @@ public sealed class ThrowawayPostgres : IDisposable
 
     public static bool IsRoot => Environment.UserName == "root";
 
-    public string ConnectionString(string database = "postgres") =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=false;Timeout=30;Command Timeout=600";
+    public string ConnectionString(string database = "postgres", bool pooling = false) =>
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling={(pooling ? "true" : "false")};Timeout=30;Command Timeout=600";
 
-    public static ThrowawayPostgres Start()
+    public static ThrowawayPostgres Start(bool durable = false, int maxConnections = 100)
     {
         var bin = Directory.GetDirectories("/usr/lib/postgresql").Select(d => Path.Combine(d, "bin"))
             .Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending().FirstOrDefault()
             ?? throw new InvalidOperationException("PostgreSQL server binaries not found; run scripts/install-test-deps.sh.");
-        var root = Directory.CreateTempSubdirectory("redgeo-pg-").FullName;
+        var root = Directory.CreateTempSubdirectory("redu-pg-").FullName;
         var server = new ThrowawayPostgres(bin, root, FreePort());
         try
         {
@@ -47,7 +50,8 @@ public sealed class ThrowawayPostgres : IDisposable
 
             server.RunServerTool("initdb", ["-D", server.dataDir, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"]);
             server.RunServerTool("pg_ctl", ["-D", server.dataDir, "-l", Path.Combine(root, "server.log"), "-w", "-t", "60", "start",
-                "-o", $"-p {server.Port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off"]);
+                "-o", $"-p {server.Port} -k {root} -c listen_addresses=127.0.0.1 -c max_connections={maxConnections} " +
+                    (durable ? "-c fsync=on -c synchronous_commit=on" : "-c fsync=off -c synchronous_commit=off")]);
             server.started = true;
             return server;
         }

@@ -1,0 +1,95 @@
+using Npgsql;
+using RedEducation.Testing;
+
+namespace RedEducation.Storage.Tests;
+
+/// <summary>One throwaway PostgreSQL server for the PostgreSQL store tests; each test gets a database of its own.</summary>
+public sealed class PostgresServerFixture : IDisposable
+{
+    private int _databases;
+
+    public ThrowawayPostgres Server { get; } = ThrowawayPostgres.Start();
+
+    /// <summary>Creates an empty database and returns a pooled connection string to it.</summary>
+    public string NewDatabase()
+    {
+        var name = $"store_{Interlocked.Increment(ref _databases)}";
+        using var admin = new NpgsqlConnection(Server.ConnectionString());
+        admin.Open();
+        using var create = new NpgsqlCommand($"CREATE DATABASE {name}", admin);
+        create.ExecuteNonQuery();
+        return Server.ConnectionString(name, pooling: true);
+    }
+
+    public void Dispose() => Server.Dispose();
+}
+
+/// <summary>The store contract on PostgreSQL, plus what only the PostgreSQL schema handling has to show.</summary>
+public sealed class PostgresStateStoreTests(PostgresServerFixture postgres) : StateStoreContract, IClassFixture<PostgresServerFixture>
+{
+    private readonly string _connectionString = postgres.NewDatabase();
+
+    protected override IStateStore OpenStore()
+    {
+        var store = new PostgresStateStore(_connectionString);
+        store.Initialize();
+        return store;
+    }
+
+    [Fact]
+    public async Task Initialize_EmptyDatabase_RecordsEachSchemaStepOnce()
+    {
+        using (OpenStore())
+        {
+        }
+        using var again = OpenStore();
+        again.Initialize();
+
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        await using var command = new NpgsqlCommand("SELECT count(*), max(version) FROM schema_version", connection);
+        await using var reader = await command.ExecuteReaderAsync(TestContext.Current.CancellationToken);
+        Assert.True(await reader.ReadAsync(TestContext.Current.CancellationToken));
+        Assert.Equal(PostgresStateStore.SchemaVersion, reader.GetInt64(0));
+        Assert.Equal(PostgresStateStore.SchemaVersion, reader.GetInt32(1));
+    }
+
+    [Fact]
+    public async Task Initialize_ManyStoresAtOnce_AllSucceedOnOneSchema()
+    {
+        var stores = Enumerable.Range(0, 6).Select(_ => new PostgresStateStore(_connectionString)).ToArray();
+        try
+        {
+            await Task.WhenAll(stores.Select(s => Task.Run(s.Initialize, TestContext.Current.CancellationToken)));
+
+            Assert.Equal([true], stores[0].Commit([new StateWrite("s", "g", "{}", 0)]));
+            Assert.Equal(new StoredState("{}", 1), await stores[5].ReadAsync("s", "g"));
+        }
+        finally
+        {
+            foreach (var store in stores)
+            {
+                store.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Initialize_DatabaseFromANewerBuild_RefusesToStart()
+    {
+        using (OpenStore())
+        {
+        }
+        await using (var connection = new NpgsqlConnection(_connectionString))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = new NpgsqlCommand($"INSERT INTO schema_version (version) VALUES ({PostgresStateStore.SchemaVersion + 1})", connection);
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+        using var store = new PostgresStateStore(_connectionString);
+
+        var error = Assert.Throws<InvalidOperationException>(store.Initialize);
+
+        Assert.Contains("newer", error.Message, StringComparison.Ordinal);
+    }
+}

@@ -1,0 +1,230 @@
+using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
+using Orleans;
+using Orleans.Runtime;
+using Orleans.Storage;
+
+namespace RedEducation.Storage.Tests;
+
+/// <summary>
+/// What every <see cref="IStateStore"/> promises, run once per database engine by the concrete classes. Each test
+/// works on a database of its own.
+/// </summary>
+public abstract class StateStoreContract
+{
+    private const string State = "counter";
+
+    /// <summary>A new, initialized store instance on this test's database (every call: the same database).</summary>
+    protected abstract IStateStore OpenStore();
+
+    [Fact]
+    public async Task ReadAsync_NothingStored_ReturnsNull()
+    {
+        using var store = OpenStore();
+
+        Assert.Null(await store.ReadAsync(State, "missing"));
+    }
+
+    [Fact]
+    public async Task Commit_NewRow_IsReadBackAtVersionOne()
+    {
+        using var store = OpenStore();
+
+        var applied = store.Commit([new StateWrite(State, "a", """{"v":1}""", 0)]);
+
+        Assert.Equal([true], applied);
+        Assert.Equal(new StoredState("""{"v":1}""", 1), await store.ReadAsync(State, "a"));
+    }
+
+    [Fact]
+    public async Task Commit_UpdateAtCurrentVersion_AppliesAndBumpsVersion()
+    {
+        using var store = OpenStore();
+        store.Commit([new StateWrite(State, "a", """{"v":1}""", 0)]);
+
+        var applied = store.Commit([new StateWrite(State, "a", """{"v":2}""", 1)]);
+
+        Assert.Equal([true], applied);
+        Assert.Equal(new StoredState("""{"v":2}""", 2), await store.ReadAsync(State, "a"));
+    }
+
+    [Fact]
+    public async Task Commit_UpdateAtStaleVersion_IsNotApplied()
+    {
+        using var store = OpenStore();
+        store.Commit([new StateWrite(State, "a", """{"v":1}""", 0)]);
+        store.Commit([new StateWrite(State, "a", """{"v":2}""", 1)]);
+
+        var applied = store.Commit([new StateWrite(State, "a", """{"v":"stale"}""", 1)]);
+
+        Assert.Equal([false], applied);
+        Assert.Equal(new StoredState("""{"v":2}""", 2), await store.ReadAsync(State, "a"));
+    }
+
+    [Fact]
+    public async Task Commit_InsertOverAnExistingRow_IsNotApplied()
+    {
+        using var store = OpenStore();
+        store.Commit([new StateWrite(State, "a", """{"v":1}""", 0)]);
+
+        var applied = store.Commit([new StateWrite(State, "a", """{"v":"second insert"}""", 0)]);
+
+        Assert.Equal([false], applied);
+        Assert.Equal(new StoredState("""{"v":1}""", 1), await store.ReadAsync(State, "a"));
+    }
+
+    [Fact]
+    public async Task Commit_DeleteAtCurrentVersion_RemovesTheRow()
+    {
+        using var store = OpenStore();
+        store.Commit([new StateWrite(State, "a", """{"v":1}""", 0)]);
+
+        var applied = store.Commit([new StateWrite(State, "a", null, 1)]);
+
+        Assert.Equal([true], applied);
+        Assert.Null(await store.ReadAsync(State, "a"));
+    }
+
+    [Fact]
+    public async Task Commit_DeleteAtStaleVersion_KeepsTheRow()
+    {
+        using var store = OpenStore();
+        store.Commit([new StateWrite(State, "a", """{"v":1}""", 0)]);
+        store.Commit([new StateWrite(State, "a", """{"v":2}""", 1)]);
+
+        var applied = store.Commit([new StateWrite(State, "a", null, 1)]);
+
+        Assert.Equal([false], applied);
+        Assert.Equal(new StoredState("""{"v":2}""", 2), await store.ReadAsync(State, "a"));
+    }
+
+    [Fact]
+    public async Task Commit_BatchWithSomeConflicts_AppliesTheOthersAndReportsEach()
+    {
+        using var store = OpenStore();
+        store.Commit([new StateWrite(State, "kept", """{"v":1}""", 0), new StateWrite(State, "updated", """{"v":1}""", 0), new StateWrite(State, "deleted", """{"v":1}""", 0)]);
+
+        var applied = store.Commit(
+        [
+            new StateWrite(State, "new", """{"v":1}""", 0),
+            new StateWrite(State, "kept", """{"v":"stale"}""", 5),
+            new StateWrite(State, "updated", """{"v":2}""", 1),
+            new StateWrite(State, "kept", """{"v":"insert over existing"}""", 0),
+            new StateWrite(State, "deleted", null, 1),
+            new StateWrite(State, "never-stored", null, 1),
+        ]);
+
+        Assert.Equal([true, false, true, false, true, false], applied);
+        Assert.Equal(new StoredState("""{"v":1}""", 1), await store.ReadAsync(State, "new"));
+        Assert.Equal(new StoredState("""{"v":1}""", 1), await store.ReadAsync(State, "kept"));
+        Assert.Equal(new StoredState("""{"v":2}""", 2), await store.ReadAsync(State, "updated"));
+        Assert.Null(await store.ReadAsync(State, "deleted"));
+        Assert.Null(await store.ReadAsync(State, "never-stored"));
+    }
+
+    [Fact]
+    public async Task Commit_TwoWritesToOneRowInABatch_ApplyInOrder()
+    {
+        using var store = OpenStore();
+
+        var applied = store.Commit([new StateWrite(State, "a", """{"v":1}""", 0), new StateWrite(State, "a", """{"v":2}""", 1)]);
+
+        Assert.Equal([true, true], applied);
+        Assert.Equal(new StoredState("""{"v":2}""", 2), await store.ReadAsync(State, "a"));
+    }
+
+    [Fact]
+    public async Task Commit_SameGrainIdUnderTwoStateNames_KeepsThemApart()
+    {
+        using var store = OpenStore();
+
+        store.Commit([new StateWrite("one", "a", """{"v":1}""", 0), new StateWrite("two", "a", """{"v":2}""", 0)]);
+
+        Assert.Equal("""{"v":1}""", (await store.ReadAsync("one", "a"))?.Json);
+        Assert.Equal("""{"v":2}""", (await store.ReadAsync("two", "a"))?.Json);
+    }
+
+    [Fact]
+    public async Task Initialize_Twice_IsHarmlessAndKeepsData()
+    {
+        using var store = OpenStore();
+        store.Commit([new StateWrite(State, "a", """{"v":1}""", 0)]);
+
+        store.Initialize();
+        store.Initialize();
+
+        Assert.Equal(new StoredState("""{"v":1}""", 1), await store.ReadAsync(State, "a"));
+        Assert.Equal([true], store.Commit([new StateWrite(State, "a", """{"v":2}""", 1)]));
+    }
+
+    [Fact]
+    public async Task NewStoreOnTheSameDatabase_ReadsWhatTheFirstCommitted()
+    {
+        using (var first = OpenStore())
+        {
+            first.Commit([new StateWrite(State, "a", """{"v":1}""", 0), new StateWrite(State, "b", """{"v":1}""", 0)]);
+            first.Commit([new StateWrite(State, "b", """{"v":2}""", 1)]);
+        }
+
+        using var second = OpenStore();
+
+        Assert.Equal(new StoredState("""{"v":1}""", 1), await second.ReadAsync(State, "a"));
+        Assert.Equal(new StoredState("""{"v":2}""", 2), await second.ReadAsync(State, "b"));
+    }
+
+    [Fact]
+    public async Task GrainStorage_WriteReadClear_RoundTripsWithVersionETags()
+    {
+        using var storage = NewGrainStorage();
+        var grain = GrainId.Create("counter", Guid.NewGuid().ToString("N"));
+        var written = new GrainState<Counter>(new Counter(7));
+
+        await storage.WriteStateAsync(State, grain, written);
+        var read = new GrainState<Counter>();
+        await storage.ReadStateAsync(State, grain, read);
+        var (existed, readState, readETag) = (read.RecordExists, read.State, read.ETag);
+        await storage.ClearStateAsync(State, grain, read);
+        var cleared = new GrainState<Counter>();
+        await storage.ReadStateAsync(State, grain, cleared);
+
+        Assert.Equal("1", written.ETag);
+        Assert.True(existed);
+        Assert.Equal(new Counter(7), readState);
+        Assert.Equal("1", readETag);
+        Assert.False(cleared.RecordExists);
+        Assert.Null(cleared.ETag);
+    }
+
+    [Fact]
+    public async Task GrainStorage_WriteWithStaleETag_ThrowsInconsistentStateException()
+    {
+        using var storage = NewGrainStorage();
+        var grain = GrainId.Create("counter", Guid.NewGuid().ToString("N"));
+        var first = new GrainState<Counter>(new Counter(1));
+        await storage.WriteStateAsync(State, grain, first);
+        var stale = new GrainState<Counter>(new Counter(2)) { ETag = first.ETag };
+        await storage.WriteStateAsync(State, grain, first);
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(State, grain, stale));
+
+        var stored = new GrainState<Counter>();
+        await storage.ReadStateAsync(State, grain, stored);
+        Assert.Equal(new Counter(1), stored.State);
+        Assert.Equal("2", stored.ETag);
+    }
+
+    [Fact]
+    public async Task GrainStorage_FirstWriteOverAnotherActivationsRow_ThrowsInconsistentStateException()
+    {
+        using var storage = NewGrainStorage();
+        var grain = GrainId.Create("counter", Guid.NewGuid().ToString("N"));
+        await storage.WriteStateAsync(State, grain, new GrainState<Counter>(new Counter(1)));
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(State, grain, new GrainState<Counter>(new Counter(2))));
+    }
+
+    private GroupCommitGrainStorage NewGrainStorage() =>
+        new(OpenStore(), JsonSerializerOptions.Default, NullLogger<GroupCommitGrainStorage>.Instance);
+
+    public sealed record Counter(int Value);
+}
