@@ -50,8 +50,7 @@ internal sealed record LoadResult(
     Percentiles FromScheduled,
     Percentiles FromSent,
     Percentiles GeneratorLag,
-    double ServerCpuMicrosPerRequest,
-    double ServerCores,
+    CpuUse Cpu,
     IReadOnlyList<(int Second, Percentiles Latency)> Timeline)
 {
     public int ErrorCount => Requests - Ok;
@@ -96,7 +95,7 @@ internal static class Load
         var status = new int[total];
         var tasks = new Task[total];
         var inFlight = 0;
-        var cpuAtMeasureStart = TimeSpan.Zero;
+        var cpuAtMeasureStart = default(CpuSample);
         var interval = Stopwatch.Frequency / rate;
 
         async Task SendAsync(int i, HttpRequestMessage request)
@@ -136,7 +135,7 @@ internal static class Load
                 PreciseSleep.Until(due[i]);
                 if (i == warm)
                 {
-                    cpuAtMeasureStart = server.CpuTime;
+                    cpuAtMeasureStart = CpuSample.Take(server);
                 }
                 if (Volatile.Read(ref inFlight) >= MaxInFlight)
                 {
@@ -154,7 +153,7 @@ internal static class Load
         scheduler.Start();
         await Task.Run(scheduler.Join);
         await Task.WhenAll(tasks);
-        var cpu = server.CpuTime - cpuAtMeasureStart;
+        var cpu = CpuUse.Between(cpuAtMeasureStart, CpuSample.Take(server), total - warm);
 
         var range = Enumerable.Range(warm, total - warm).ToArray();
         var firstDue = due[warm];
@@ -173,7 +172,7 @@ internal static class Load
             Percentiles.Of(range.Select(i => (done[i] - due[i]) / TicksPerMs)),
             Percentiles.Of(range.Select(i => (done[i] - sent[i]) / TicksPerMs)),
             Percentiles.Of(range.Select(i => (sent[i] - due[i]) / TicksPerMs)),
-            cpu.TotalMicroseconds / range.Length, cpu.TotalSeconds / wall, timeline);
+            cpu, timeline);
     }
 
     /// <summary>
@@ -188,8 +187,8 @@ internal static class Load
         var stopAt = measureFrom + (long)(measured.TotalSeconds * Stopwatch.Frequency);
         var next = -1L;
         var records = new List<(long Start, long End, int Status)>[concurrency];
-        var cpuAtMeasureStart = TimeSpan.Zero;
-        using var measuring = new Timer(_ => cpuAtMeasureStart = server.CpuTime, null, warmup, Timeout.InfiniteTimeSpan);
+        var cpuAtMeasureStart = default(CpuSample);
+        using var measuring = new Timer(_ => cpuAtMeasureStart = CpuSample.Take(server), null, warmup, Timeout.InfiniteTimeSpan);
 
         async Task WorkerAsync(int worker)
         {
@@ -222,8 +221,8 @@ internal static class Load
         }
 
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => WorkerAsync(w))));
-        var cpu = server.CpuTime - cpuAtMeasureStart;
         var counted = records.SelectMany(r => r).Where(r => r.Start >= measureFrom).ToList();
+        var cpu = CpuUse.Between(cpuAtMeasureStart, CpuSample.Take(server), counted.Count);
         var end = counted.Count == 0 ? stopAt : counted.Max(r => r.End);
         var wall = (end - measureFrom) / (double)Stopwatch.Frequency;
         var ok = counted.Count(r => r.Status == 200);
@@ -231,7 +230,7 @@ internal static class Load
         return new LoadResult(
             name, "closed loop", 0, concurrency, counted.Count, ok, Errors(counted.Select(r => r.Status)),
             counted.Count / wall, ok / wall, latency, latency, Percentiles.None,
-            counted.Count == 0 ? 0 : cpu.TotalMicroseconds / counted.Count, cpu.TotalSeconds / wall, []);
+            cpu, []);
     }
 
     private static Dictionary<string, int> Errors(IEnumerable<int> statuses) =>

@@ -20,6 +20,10 @@ internal sealed record Machine(int Cores, string Cpu, string Memory, string Os, 
             await DotnetVersionAsync());
     }
 
+    /// <summary>The 1, 5 and 15 minute load averages, as /proc/loadavg gives them.</summary>
+    public static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
+
     private static string? ProcLine(string file, string key)
     {
         if (!File.Exists(file))

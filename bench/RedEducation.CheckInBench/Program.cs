@@ -22,8 +22,9 @@ while (plan is null)
 Console.WriteLine($"Visit: {plan.DateText} {plan.SlotText} ({plan.Note}).");
 
 var machine = await Machine.DescribeAsync();
+var loadBefore = Machine.LoadAverage();
 var serverArguments = plan.ServerArguments.Concat(settings.ServerArguments).ToList();
-await using var server = await ServerProcess.StartAsync(root, serverArguments, ct);
+await using var server = await ServerProcess.StartAsync(root, serverArguments, settings.ServerEnvironment, ct);
 var startedIn = total.Elapsed;
 Console.WriteLine($"Started {server} in {startedIn.TotalSeconds:F1} s.");
 using var api = new Api(server.BaseAddress);
@@ -85,7 +86,13 @@ await RunAsync(Load.OpenLoopAsync(
     settings.Rate, TimeSpan.FromSeconds(1), settings.Diagnostic, server));
 var main = await RunAsync(Load.OpenLoopAsync(
     "check-in, spread over bookings", openStaff, open.Next, settings.Rate, settings.Warmup, settings.Measured, server));
-// ... then with every scan on one booking instead of many.
+// ... then at lower rates, to show how latency depends on load on these two cores ...
+foreach (var rate in new[] { settings.Rate / 2, settings.Rate / 4 })
+{
+    await RunAsync(Load.OpenLoopAsync(
+        F($"check-in, spread, at {rate:N0}/s"), openStaff, open.Next, rate, TimeSpan.FromSeconds(1), settings.Diagnostic, server));
+}
+// ... and with every scan on one booking instead of many.
 var (single, singleStaff) = venues["single"];
 await RunAsync(Load.OpenLoopAsync(
     "check-in, all on one booking", singleStaff, single.Next, settings.Rate, TimeSpan.FromSeconds(1), settings.Diagnostic, server));
@@ -98,29 +105,34 @@ foreach (var (key, concurrency) in new[] { ("closed16", 16), ("closed64", 64) })
 }
 
 var report = Report.Render(new BenchRun(
-    began, machine, plan, serverArguments, startedIn, bookingCount, setupTime, verify, main, results, server.ResidentMiB, total.Elapsed, settings));
+    began, machine, plan, serverArguments, startedIn, bookingCount, setupTime, verify, main, results, server.ResidentMiB, total.Elapsed, loadBefore, Machine.LoadAverage(), settings));
+var resultsPath = settings.ResultsFile is { } file ? Path.IsPathRooted(file) ? file : Path.Combine(root, file) : null;
+// The measured part is rewritten by every run; the findings written by hand below the marker are kept.
+report += Report.KeptNotes(resultsPath ?? Path.Combine(root, "bench", "results", "check-in.md"));
 Console.WriteLine();
 Console.WriteLine(report);
-if (settings.ResultsFile is { } file)
+if (resultsPath is not null)
 {
-    var path = Path.IsPathRooted(file) ? file : Path.Combine(root, file);
-    Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-    await File.WriteAllTextAsync(path, report, ct);
-    Console.WriteLine($"Written to {Path.GetRelativePath(root, path)}.");
+    Directory.CreateDirectory(Path.GetDirectoryName(resultsPath)!);
+    await File.WriteAllTextAsync(resultsPath, report, ct);
+    Console.WriteLine($"Written to {Path.GetRelativePath(root, resultsPath)}.");
 }
+
+static string F(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 
 namespace RedEducation.CheckInBench
 {
     /// <summary>Command-line settings; the defaults are the run the results file reports.</summary>
     internal sealed record Settings(
         double Rate, TimeSpan Warmup, TimeSpan Measured, TimeSpan Diagnostic, TimeSpan ClosedMeasured, int Bookings,
-        string? ResultsFile, IReadOnlyList<string> ServerArguments)
+        string? ResultsFile, IReadOnlyList<string> ServerArguments, IReadOnlyDictionary<string, string> ServerEnvironment)
     {
         public static Settings Parse(string[] args)
         {
-            var s = new Settings(2000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), 2000,
-                Path.Combine("bench", "results", "check-in.md"), []);
+            var s = new Settings(2000, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(15), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(5), 2000,
+                Path.Combine("bench", "results", "check-in.md"), [], new Dictionary<string, string>());
             var server = new List<string>();
+            var environment = new Dictionary<string, string>();
             for (var i = 0; i < args.Length; i++)
             {
                 string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -136,13 +148,20 @@ namespace RedEducation.CheckInBench
                     "--results" => s with { ResultsFile = Value() },
                     "--no-results" => s with { ResultsFile = null },
                     "--server-arg" => AddServer(s, Value()),
+                    "--server-env" => AddEnvironment(s, Value()),
                     _ => throw new ArgumentException(
-                        $"unknown option {args[i]}; options: --rate N --seconds N --warmup N --diagnostic-seconds N --closed-seconds N --bookings N --results FILE --no-results --server-arg ARG"),
+                        $"unknown option {args[i]}; options: --rate N --seconds N --warmup N --diagnostic-seconds N --closed-seconds N --bookings N --results FILE --no-results --server-arg ARG --server-env NAME=VALUE"),
                 };
             }
-            if (s.Rate * (s.Warmup + s.Measured).TotalSeconds > s.Bookings * 50.0 * 0.9)
+            // Every scan admits one person, and no booking may be asked for more people than it holds.
+            var diagnostic = (1 + s.Diagnostic.TotalSeconds) * s.Rate;
+            if (s.Rate * (s.Warmup + s.Measured).TotalSeconds + diagnostic * 0.75 > s.Bookings * 50.0 * 0.9)
             {
                 throw new ArgumentException("the bookings hold too few admissions for that rate and duration; raise --bookings");
+            }
+            if (diagnostic > 19_000)
+            {
+                throw new ArgumentException("the single-booking run would admit more than its 20,000 people; shorten --diagnostic-seconds");
             }
             return s;
 
@@ -150,6 +169,17 @@ namespace RedEducation.CheckInBench
             {
                 server.Add(argument);
                 return current with { ServerArguments = [.. server] };
+            }
+
+            Settings AddEnvironment(Settings current, string assignment)
+            {
+                var cut = assignment.IndexOf('=', StringComparison.Ordinal);
+                if (cut <= 0)
+                {
+                    throw new ArgumentException($"--server-env needs NAME=VALUE, not {assignment}");
+                }
+                environment[assignment[..cut]] = assignment[(cut + 1)..];
+                return current with { ServerEnvironment = new Dictionary<string, string>(environment) };
             }
         }
 

@@ -17,6 +17,8 @@ internal sealed record BenchRun(
     IReadOnlyList<LoadResult> Runs,
     double ServerResidentMiB,
     TimeSpan Duration,
+    string LoadBefore,
+    string LoadAfter,
     Settings Settings);
 
 /// <summary>The Markdown report, written to bench/results/check-in.md and printed.</summary>
@@ -48,12 +50,18 @@ internal static class Report
             ? F($"**Result: met.** p99 {m.FromScheduled.P99:F2} ms (from the scheduled send time) at {m.SentRate:N0} scans/s, {m.ErrorCount} errors.")
             : F($"**Result: not met.** p99 {m.FromScheduled.P99:F2} ms (from the scheduled send time) at {m.SentRate:N0} scans/s sent, {m.OkRate:N0}/s answered 200, {m.ErrorCount} errors."));
         s.AppendLine();
+        s.AppendLine(F($"During the main run the server used {m.Cpu.ServerCores:F2} of the {run.Machine.Cores} cores, the load generator {m.Cpu.BenchCores:F2} and other processes on this shared machine {m.Cpu.OtherCores:F2}."));
+        s.AppendLine();
         s.AppendLine(F($"- Run: {run.Began:yyyy-MM-dd HH:mm} UTC ({local:HH:mm} {VisitPlan.ZoneId}), {run.Duration.TotalSeconds:F0} s in all."));
         s.AppendLine(F($"- Machine: {run.Machine.Cores} cores (`nproc`), {run.Machine.Cpu}, {run.Machine.Memory} RAM, {run.Machine.Os}; `dotnet --version` {run.Machine.Sdk}, {run.Machine.Runtime}."));
         s.AppendLine(F($"- Server: the Release build of RedEducation.Server as a child process (Kestrel on 127.0.0.1, one co-hosted Orleans silo, grain state in SQLite, WAL, synchronous=FULL, group commit), fresh data directory, ready in {run.ServerStart.TotalSeconds:F1} s; {run.ServerResidentMiB:F0} MiB resident at the end."));
         s.AppendLine(run.ServerArguments.Count == 0
             ? "- Server arguments beyond ports and data directory: none."
             : $"- Server arguments beyond ports and data directory: `{string.Join(' ', run.ServerArguments)}`.");
+        if (run.Settings.ServerEnvironment.Count > 0)
+        {
+            s.AppendLine("- Server environment: `" + string.Join(' ', run.Settings.ServerEnvironment.Select(e => e.Key + "=" + e.Value)) + "`.");
+        }
         s.AppendLine("- Load generator: this process on the same 2 cores (HttpClient, SocketsHttpHandler, HTTP/1.1 keep-alive, loopback).");
         s.AppendLine(F($"- Visit: {run.Plan.DateText} at {run.Plan.SlotText} ({run.Plan.Note}). {run.Bookings:N0} bookings made through POST /api/bookings as unit1..3 in {run.SetupTime.TotalSeconds:F1} s."));
         s.AppendLine();
@@ -95,17 +103,19 @@ internal static class Report
             s.AppendLine(F($"| offline verifications/s, 2 threads ÷ best closed-loop check-ins/s | {run.Verify.TwoThreads / best.OkRate:F1}× |"));
         }
         s.AppendLine(F($"| check-in p50 at {TargetRate:N0}/s ÷ one offline verification | {m.FromScheduled.P50 * 1000 / verifyMicros:F0}× ({m.FromScheduled.P50:F2} ms ÷ {verifyMicros:F0} µs) |"));
-        s.AppendLine(F($"| server CPU per check-in (open loop) ÷ one offline verification | {m.ServerCpuMicrosPerRequest / verifyMicros:F1}× ({m.ServerCpuMicrosPerRequest:F0} µs ÷ {verifyMicros:F0} µs) |"));
+        s.AppendLine(F($"| server CPU per check-in (open loop) ÷ one offline verification | {m.Cpu.ServerMicrosPerRequest / verifyMicros:F1}× ({m.Cpu.ServerMicrosPerRequest:F0} µs ÷ {verifyMicros:F0} µs) |"));
         s.AppendLine();
 
         s.AppendLine("## Where the time goes");
         s.AppendLine();
-        s.AppendLine("| run | server CPU per request | server cores busy | p50 | p99 |");
-        s.AppendLine("|---|---:|---:|---:|---:|");
+        s.AppendLine(F($"| run | server CPU per request | cores busy: server | load generator | other processes | p50 | p99 |"));
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var r in run.Runs)
         {
-            s.AppendLine(F($"| {r.Name} ({r.Mode}) | {r.ServerCpuMicrosPerRequest:F0} µs | {r.ServerCores:F2} of {run.Machine.Cores} | {r.FromScheduled.P50:F2} ms | {r.FromScheduled.P99:F2} ms |"));
+            s.AppendLine(F($"| {r.Name} ({r.Mode}) | {r.Cpu.ServerMicrosPerRequest:F0} µs | {r.Cpu.ServerCores:F2} | {r.Cpu.BenchCores:F2} | {r.Cpu.OtherCores:F2} | {r.FromScheduled.P50:F2} ms | {r.FromScheduled.P99:F2} ms |"));
         }
+        s.AppendLine();
+        s.AppendLine(F($"Cores busy are averages over the measured part, of the machine's {run.Machine.Cores}; \"other processes\" is whatever else ran on the machine meanwhile (this is a shared machine: load average {run.LoadBefore} before the run, {run.LoadAfter} after)."));
         s.AppendLine();
         if (health is not null)
         {
@@ -113,15 +123,19 @@ internal static class Report
         }
         if (single is not null)
         {
-            s.AppendLine(F($"- One booking instead of {m.Requests / Math.Max(1, run.Settings.Bookings):N0}-per-booking spread over {run.Settings.Bookings:N0}: p50 {single.FromScheduled.P50:F2} / p99 {single.FromScheduled.P99:F2} ms (a fresh venue-day, {single.Requests:N0} scans) against p50 {m.FromScheduled.P50:F2} / p99 {m.FromScheduled.P99:F2} ms."));
+            s.AppendLine(F($"- Every scan on one booking (a fresh venue-day, {single.Requests:N0} scans) instead of spread over {run.Settings.Bookings:N0} bookings ({m.Requests / Math.Max(1, run.Settings.Bookings):N0} scans each): p50 {single.FromScheduled.P50:F2} / p99 {single.FromScheduled.P99:F2} ms against p50 {m.FromScheduled.P50:F2} / p99 {m.FromScheduled.P99:F2} ms."));
         }
         s.AppendLine();
-        s.AppendLine("p99 per second of the main run (from scheduled send), to show whether latency drifts as the day's check-in ledger grows:");
+        s.AppendLine("p99 per second of each open-loop run (from scheduled send, ms): does latency drift as the day's check-in ledger grows, and is a bad p99 a spike or the whole run?");
         s.AppendLine();
-        s.AppendLine("| second | " + string.Join(" | ", m.Timeline.Select(t => t.Second.ToString(CultureInfo.InvariantCulture))) + " |");
-        s.AppendLine("|---|" + string.Concat(m.Timeline.Select(_ => "---:|")));
-        s.AppendLine("| p50 ms | " + string.Join(" | ", m.Timeline.Select(t => F($"{t.Latency.P50:F2}"))) + " |");
-        s.AppendLine("| p99 ms | " + string.Join(" | ", m.Timeline.Select(t => F($"{t.Latency.P99:F2}"))) + " |");
+        var open = run.Runs.Where(r => r.Timeline.Count > 0).ToList();
+        var seconds = open.Max(r => r.Timeline.Count);
+        s.AppendLine("| run | " + string.Join(" | ", Enumerable.Range(0, seconds).Select(i => F($"{i}"))) + " |");
+        s.AppendLine("|---|" + string.Concat(Enumerable.Repeat("---:|", seconds)));
+        foreach (var r in open)
+        {
+            s.AppendLine(F($"| {r.Name} | ") + string.Join(" | ", Enumerable.Range(0, seconds).Select(i => i < r.Timeline.Count ? F($"{r.Timeline[i].Latency.P99:F1}") : "")) + " |");
+        }
         s.AppendLine();
 
         s.AppendLine("## How");
@@ -129,12 +143,26 @@ internal static class Report
         s.AppendLine(F($"1. Baseline: the run's real ticket codes (from the bookings' API responses) verified with `TicketCode.Verify` and the public keys of the desk manifest (GET /api/venues/{{id}}/manifest), on 1 and on 2 threads, {run.Verify.SingleRounds.Count} rounds of 0.4 s each after a warm-up round; the median is reported. Every verification must succeed."));
         s.AppendLine(F($"2. Set-up: as admin, each venue is PATCHed for same-day group visits (leadMinDays 0, open 00:00–23:59, no closed days, {run.Plan.SlotMinutes}-minute slots, slotCapacity 100,000, dailyCap 1,000,000, unitCapPerDay 1,000,000); then groups are booked for today's {run.Plan.SlotText} slot, one Idempotency-Key each. Main venue: {run.Settings.Bookings:N0} bookings of 50 people, so no scan asks for more than remains."));
         s.AppendLine(F($"3. Main run: POST /api/venues/{{venueId}}/checkins `{{code, admit: 1, nonce}}` as the venue's staff, a unique nonce each, codes round robin over the bookings, open loop at {run.Settings.Rate:N0}/s: {run.Settings.Warmup.TotalSeconds:F0} s warm-up (not counted), then {run.Settings.Measured.TotalSeconds:F0} s measured. Anything but HTTP 200 is an error."));
-        s.AppendLine(F($"4. Diagnostics at the same rate ({run.Settings.Diagnostic.TotalSeconds:F0} s each after 1 s warm-up): GET /health/live, and check-ins all on a single booking (20,000 people) at another venue."));
+        s.AppendLine(F($"4. Diagnostics, open loop, {run.Settings.Diagnostic.TotalSeconds:F0} s each after 1 s warm-up: GET /health/live at {run.Settings.Rate:N0}/s before any check-in (the HTTP floor); the same check-ins at half and a quarter of the rate; check-ins at {run.Settings.Rate:N0}/s all on a single booking (20,000 people) at another venue."));
         s.AppendLine(F($"5. Maximum throughput: closed loop with 16 and with 64 requests in flight ({run.Settings.ClosedMeasured.TotalSeconds:F0} s each after 1 s warm-up), each on its own venue with 500 bookings of 200 people."));
-        s.AppendLine("6. Server CPU is the child process's user + system time over the measured part. The load generator shares the machine's cores with the server.");
+        s.AppendLine("6. Server CPU is the child process's user + system time over the measured part, from /proc; the machine's busy time from /proc/stat. The load generator shares the machine's cores with the server.");
         s.AppendLine();
         s.AppendLine("Run it: `dotnet run -c Release --project bench/RedEducation.CheckInBench` (writes this file; `--no-results` to only print).");
         return s.ToString();
+    }
+
+    /// <summary>Marks where the hand-written findings of the results file begin; a run keeps everything from there on.</summary>
+    public const string NotesMarker = "<!-- Hand-written findings below this line are kept when the benchmark rewrites this file. -->";
+
+    public static string KeptNotes(string resultsFile)
+    {
+        if (!File.Exists(resultsFile))
+        {
+            return "";
+        }
+        var text = File.ReadAllText(resultsFile);
+        var at = text.IndexOf(NotesMarker, StringComparison.Ordinal);
+        return at < 0 ? "" : Environment.NewLine + text[at..];
     }
 
     private static string Errors(LoadResult r) =>

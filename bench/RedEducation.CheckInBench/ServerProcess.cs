@@ -65,7 +65,8 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<ServerProcess> StartAsync(string repoRoot, IEnumerable<string> extraArguments, CancellationToken cancellationToken)
+    public static async Task<ServerProcess> StartAsync(
+        string repoRoot, IEnumerable<string> extraArguments, IEnumerable<KeyValuePair<string, string>> environment, CancellationToken cancellationToken)
     {
         var dll = Path.Combine(repoRoot, "src", "RedEducation.Server", "bin", "Release", "net10.0", "RedEducation.Server.dll");
         if (!File.Exists(dll))
@@ -94,6 +95,10 @@ internal sealed class ServerProcess : IAsyncDisposable
             start.ArgumentList.Add(argument);
         }
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start the server");
         var server = new ServerProcess(process, data, new Uri($"http://127.0.0.1:{httpPort}/"));
         try

@@ -80,6 +80,9 @@ internal sealed class BookingGrain(
         return BookingResult.Ok((await ViewAsync())!, created: true);
     }
 
+    // Reads interleave with each other (never with a change): every check-in of a group asks its booking, and one at a
+    // time, each waiting for the venue-day's answer, made a single large group a queue at 2,000 scans/s.
+    [ReadOnly]
     public Task<BookingView?> GetAsync() => ViewAsync();
 
     public async Task<BookingResult> ResizeAsync(int headcount)

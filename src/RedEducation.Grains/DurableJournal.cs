@@ -15,8 +15,11 @@ namespace RedEducation.Grains;
 internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name, GrainId grainId, Action deactivate)
     where TEvent : class
 {
-    /// <summary>Small enough that rewriting the open segment stays cheap, large enough that a day has few rows.</summary>
-    internal const int SegmentEvents = 128;
+    /// <summary>
+    /// Small enough that rewriting the open segment stays cheap (with SQLite, 128 events of ~430 bytes cost ~450 µs of
+    /// CPU per commit, 32 events ~200 µs), large enough that a busy day (30,000 scans: ~1,000 rows) reloads quickly.
+    /// </summary>
+    internal const int SegmentEvents = 32;
 
     private readonly List<TEvent> _open = [];
     private int _segment;
