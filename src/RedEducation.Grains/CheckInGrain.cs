@@ -17,15 +17,12 @@ internal sealed record CheckInEvent(AdmissionRequest? Admission, ScanEntry Entry
 /// </summary>
 [Reentrant]
 internal sealed class CheckInGrain(
-    // Before the journal the whole ledger was stored here; it is still read as the base, so a day begun before the
-    // change keeps its arrivals, and no longer written.
-    [PersistentState("checkin", Stores.Main)] IPersistentState<ArrivalLedger> stored,
     [FromKeyedServices(Stores.Main)] IGrainStorage storage,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider clock) : Grain, ICheckInGrain
 {
     private DurableJournal<CheckInEvent> _journal = null!;
 
-    private ArrivalLedger Ledger => stored.State;
+    private ArrivalLedger Ledger { get; } = new();
 
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
