@@ -64,7 +64,8 @@ public static class ApiSetup
         app.UseAuthorization();
         app.UseRateLimiter();
 
-        app.MapOpenApi();
+        // Only the one document: a pattern with {documentName} answers unknown names with a plain-text 404.
+        app.MapOpenApi("/openapi/v1.json");
         app.MapScalarApiReference("/docs");
         app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
         app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });

@@ -140,7 +140,7 @@ public static class RouteTable
         yield return new RouteRow("GET /problems/{name}", Public(200), Fixed("/problems/slot-full"));
         yield return new RouteRow("* /health/live", Public(200), Fixed("/health/live"));
         yield return new RouteRow("* /health/ready", Public(200), Fixed("/health/ready"));
-        yield return new RouteRow("GET /openapi/{documentName}.json", Public(200), Fixed("/openapi/v1.json"));
+        yield return new RouteRow("GET /openapi/v1.json", Public(200), Fixed("/openapi/v1.json"));
         yield return new RouteRow("GET /docs/{documentName?}", Public(200), Fixed("/docs"));
         foreach (var asset in new[] { "favicon.svg", "scalar.aspnetcore.js", "scalar.js" })
         {
