@@ -92,11 +92,11 @@ public static class StaffDesk
     /// A desk of <paramref name="staff"/> on the visit: the server's business clock and the browser's clock at the visit,
     /// signed in through the sign-in page, the day's manifest loaded (the group on the expected list).
     /// </summary>
-    public static async Task<IPage> OpenDeskAsync(WebServer web, IBrowser browser, string staff, string language, BookedGroup group)
+    public static async Task<IPage> OpenDeskAsync(WebServer web, IBrowser browser, string staff, string language, BookedGroup group, ViewportSize? viewport = null)
     {
         var visit = VisitInstant(group.Date);
         web.Clock.Now = visit;
-        var page = await web.NewPageAsync(browser, language);
+        var page = await web.NewPageAsync(browser, language, viewport is null ? null : new BrowserNewContextOptions { ViewportSize = viewport });
         // Date.now() in the page reads the visit; timers keep running, so the page still refreshes and syncs.
         await page.Clock.SetFixedTimeAsync(visit.UtcDateTime);
         await WebServer.SignInAsync(page, staff, "/staff/");

@@ -180,6 +180,49 @@ public sealed class StaffPageTests(WebServer web) : IDisposable
     }
 
     [Fact]
+    public async Task TicketReader_RealCode_ReadsTheServersLayoutAndRefusesEveryOneCharacterChange()
+    {
+        var group = await BookAsync(web, "unit2", OpenDayBefore(27), headcount: 17, slot: "11:00");
+        await using var browser = await web.LaunchAsync();
+        // A phone at the desk: the same page in one column.
+        var page = await OpenDeskAsync(web, browser, StaffA, "zh-CN", group, new ViewportSize { Width = 390, Height = 844 });
+
+        // Each of the 154 characters replaced by another of the alphabet, verified by the page's own module against the
+        // manifest it cached; the unchanged code is the control that verification can pass at all.
+        var answer = await page.EvaluateAsync<System.Text.Json.JsonElement>(
+            """
+            async ([code, key]) => {
+              const { verifyCode, parseCode } = await import('/staff/ticket.js');
+              const manifest = JSON.parse(localStorage.getItem(key)).manifest;
+              const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+              const accepted = [];
+              for (let i = 0; i < code.length; i++) {
+                const other = alphabet[(alphabet.indexOf(code[i]) + 1 + (i % 31)) % 32];
+                if ((await verifyCode(code.slice(0, i) + other + code.slice(i + 1), manifest)).ok) accepted.push(i);
+              }
+              return { original: (await verifyCode(code, manifest)).ok, claims: parseCode(code).claims, accepted, length: code.length };
+            }
+            """,
+            new object[] { group.Code, $"redu.staff.manifest:{VenueId}:{Text(group.Date)}" });
+
+        Assert.True(answer.GetProperty("original").GetBoolean());
+        Assert.Equal(154, answer.GetProperty("length").GetInt32());
+        Assert.Empty(answer.GetProperty("accepted").EnumerateArray());
+        var claims = answer.GetProperty("claims");
+        Assert.Equal(group.Id, claims.GetProperty("bookingId").GetString());
+        Assert.Equal(Text(group.Date), claims.GetProperty("date").GetString());
+        Assert.Equal("11:00", claims.GetProperty("slot").GetString());
+        Assert.Equal(17, claims.GetProperty("headcount").GetInt32());
+        Assert.Equal(0, claims.GetProperty("serial").GetInt32());
+        Assert.Equal(-60, claims.GetProperty("opensMinutes").GetInt32());
+        Assert.Equal(180, claims.GetProperty("closesMinutes").GetInt32());
+
+        await CheckTypedAsync(page, group.Code);
+        await Assertions.Expect(page.Locator("#admit-all")).ToHaveTextAsync("全部入场（17 人）");
+        await ScreenshotInBothLanguagesAsync(page, "phone", page.Locator("#admit-all"), "Admit all (17)");
+    }
+
+    [Fact]
     public async Task TwoOfflineDesks_SameGroupPastItsHeadcount_BothKeptAndTheLaterFlaggedForced()
     {
         var group = await BookAsync(web, "unit1", OpenDayBefore(15), headcount: 8);
