@@ -180,6 +180,40 @@ public sealed class StaffPageTests(WebServer web) : IDisposable
     }
 
     [Fact]
+    public async Task ServerGone_PageReloadsFromItsServiceWorkerAndStillAdmitsOffline()
+    {
+        // A server of this test's own, so that it can be stopped: then nothing answers at all, unlike Chromium's offline
+        // emulation, which a service worker's own requests pass through.
+        var own = new WebServer();
+        await own.InitializeAsync();
+        try
+        {
+            var group = await BookAsync(own, "unit1", OpenDayBefore(3), headcount: 11);
+            await using var browser = await own.LaunchAsync();
+            var page = await OpenDeskAsync(own, browser, StaffA, "zh-CN", group);
+            await page.WaitForFunctionAsync("() => navigator.serviceWorker.controller !== null");
+
+            await own.Server.DisposeAsync();
+            await page.ReloadAsync();
+
+            await Assertions.Expect(page.Locator("#connection")).ToHaveTextAsync("离线");
+            await Assertions.Expect(ExpectedRow(page, group)).ToBeVisibleAsync();
+            await CheckTypedAsync(page, Forge(group.Code));
+            await Assertions.Expect(page.Locator("#refusal")).ToHaveTextAsync("无效凭证：二维码内容或签名不正确（可能被篡改或损坏）");
+            await CheckTypedAsync(page, group.Code);
+            await Assertions.Expect(page.Locator("#offline-note")).ToBeVisibleAsync();
+            await page.Locator("#admit-count").FillAsync("5");
+            await page.Locator("#admit-part").ClickAsync();
+            await Assertions.Expect(page.Locator("#queue-count")).ToHaveTextAsync("1");
+            await Assertions.Expect(page.Locator("#group-remaining")).ToHaveTextAsync("6");
+        }
+        finally
+        {
+            await own.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task TicketReader_RealCode_ReadsTheServersLayoutAndRefusesEveryOneCharacterChange()
     {
         var group = await BookAsync(web, "unit2", OpenDayBefore(27), headcount: 17, slot: "11:00");

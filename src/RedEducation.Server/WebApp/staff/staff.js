@@ -10,6 +10,9 @@ import { CameraScanner } from './scanner.js';
 import * as store from './store.js';
 
 const me = startPage({ roles: ['staff', 'admin'], messages });
+// Keeps the page itself for a reload without network (see sw.js). Without a service worker the desk still works
+// offline until the page is closed.
+navigator.serviceWorker?.register('/staff/sw.js', { scope: '/staff/' }).catch(() => {});
 // While the server answers, the manifest and occupancy are refreshed (and queued scans synced) this often.
 const REFRESH_MS = 15_000;
 
