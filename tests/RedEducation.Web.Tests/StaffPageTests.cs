@@ -257,6 +257,33 @@ public sealed class StaffPageTests(WebServer web) : IDisposable
     }
 
     [Fact]
+    public async Task Sync_DeskClockTenMinutesFast_ScanStaysQueuedUntilTheServerCanTakeIt()
+    {
+        var group = await BookAsync(web, "unit3", OpenDayBefore(30), headcount: 9);
+        await using var browser = await web.LaunchAsync();
+        var page = await OpenDeskAsync(web, browser, StaffA, "zh-CN", group);
+        var fast = VisitInstant(group.Date).AddMinutes(10);
+        await page.Clock.SetFixedTimeAsync(fast.UtcDateTime);
+        await page.Context.SetOfflineAsync(true);
+        await CheckTypedAsync(page, group.Code);
+        await page.Locator("#admit-all").ClickAsync();
+        await Assertions.Expect(page.Locator("#queue-count")).ToHaveTextAsync("1");
+
+        // The server refuses an upload holding a scan more than 5 minutes in its future; the scan is kept, not dropped.
+        await page.Context.SetOfflineAsync(false);
+        await Assertions.Expect(page.Locator("#sync-status")).ToHaveTextAsync("已同步 0 条；1 条的扫码时间晚于服务器时间（本机时钟偏快），稍后再同步");
+        await Assertions.Expect(page.Locator("#queue-count")).ToHaveTextAsync("1");
+        Assert.Equal(0, (int)(await OccupancyAsync(web, group))["arrived"]!);
+
+        web.Clock.Now = fast;
+        await page.Locator("#sync").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#queue-count")).ToHaveTextAsync("0");
+        await Assertions.Expect(page.Locator("#queue-body .badge")).ToHaveTextAsync("已接收");
+        Assert.Equal(9, (int)(await OccupancyAsync(web, group))["arrived"]!);
+    }
+
+    [Fact]
     public async Task TwoOfflineDesks_SameGroupPastItsHeadcount_BothKeptAndTheLaterFlaggedForced()
     {
         var group = await BookAsync(web, "unit1", OpenDayBefore(15), headcount: 8);

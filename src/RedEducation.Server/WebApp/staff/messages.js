@@ -16,6 +16,7 @@ export const messages = {
     'staff.syncing': '同步中…',
     'staff.synced': '已同步 {n} 条',
     'staff.syncedForced': '已同步 {n} 条，其中 {forced} 条超员强制放行，请复核',
+    'staff.syncedWaiting': '已同步 {n} 条；{waiting} 条的扫码时间晚于服务器时间（本机时钟偏快），稍后再同步',
     'staff.syncFailed': '同步失败：{reason}',
     'staff.scan': '扫码核验',
     'staff.cameraStart': '开启摄像头',
@@ -84,7 +85,7 @@ export const messages = {
     'problem.no-manifest': '离线且没有当日数据，无法核验',
     'problem.forbidden': '您的账号不能在该场馆核验',
     'problem.validation-failed': '输入有误',
-    'problem.invalid-scan': '扫码记录无效（时间超出允许范围），服务器未接收',
+    'problem.invalid-scan': '扫码记录已超过 7 天，服务器不再接收',
   },
   en: {
     'staff.title': 'Check-in',
@@ -101,6 +102,7 @@ export const messages = {
     'staff.syncing': 'Syncing…',
     'staff.synced': '{n} synced',
     'staff.syncedForced': '{n} synced; {forced} forced over headcount, please review',
+    'staff.syncedWaiting': '{n} synced; {waiting} scanned later than the server’s time (this device’s clock is fast), kept for a later sync',
     'staff.syncFailed': 'Sync failed: {reason}',
     'staff.scan': 'Scan a ticket',
     'staff.cameraStart': 'Start camera',
@@ -169,6 +171,6 @@ export const messages = {
     'problem.no-manifest': 'Offline with no data for this day: the ticket cannot be checked',
     'problem.forbidden': 'Your account may not check in at this venue',
     'problem.validation-failed': 'Some input is invalid',
-    'problem.invalid-scan': 'Invalid scan record (time out of range); the server did not take it',
+    'problem.invalid-scan': 'Scanned more than 7 days ago; the server no longer takes it',
   },
 };

@@ -15,6 +15,8 @@ const me = startPage({ roles: ['staff', 'admin'], messages });
 navigator.serviceWorker?.register('/staff/sw.js', { scope: '/staff/' }).catch(() => {});
 // While the server answers, the manifest and occupancy are refreshed (and queued scans synced) this often.
 const REFRESH_MS = 15_000;
+// The server judges an offline scan only up to this age (TicketService.ScanTimeAcceptable).
+const MAX_SCAN_AGE_MS = 7 * 86_400_000;
 
 const $ = id => document.getElementById(id);
 const state = {
@@ -254,7 +256,9 @@ async function sync() {
     }
     const nonces = new Set(queued.map(i => i.nonce));
     const forced = store.queue().filter(i => nonces.has(i.nonce) && i.result?.forcedNow).length;
-    state.syncNote = { kind: forced ? 'warn' : 'ok', key: forced ? 'staff.syncedForced' : 'staff.synced', vars: { n: done, forced } };
+    const waiting = store.pending().filter(i => nonces.has(i.nonce)).length;
+    const key = waiting ? 'staff.syncedWaiting' : forced ? 'staff.syncedForced' : 'staff.synced';
+    state.syncNote = { kind: waiting || forced ? 'warn' : 'ok', key, vars: { n: done, forced, waiting } };
   } catch (error) {
     state.syncNote = { kind: 'error', key: 'staff.syncFailed', error };
   } finally {
@@ -272,11 +276,13 @@ async function syncVenue(venueId, items) {
   } catch (error) {
     const invalid = Object.keys(error?.problem?.errors ?? {}).map(k => Number(k.replace(/\D/g, ''))).filter(i => i < items.length);
     if (error.type !== 'validation-failed' || invalid.length === 0) throw error;
-    // A scan the server can never take (scanned more than 7 days ago, or in its future) would block the rest: settle
-    // it as refused, and upload the others.
-    store.settle(new Map(invalid.map(i => [items[i].nonce, { outcome: 'invalid-scan' }])));
+    // The server takes no upload holding a scan it cannot judge, so such scans wait outside this one: a scan more than
+    // the server's 7 days old never will be taken and is settled as refused; one ahead of the server's clock (this
+    // device's clock runs fast) stays queued for a later sync.
+    const expired = invalid.filter(i => Date.now() - Date.parse(items[i].scannedAt) > MAX_SCAN_AGE_MS);
+    store.settle(new Map(expired.map(i => [items[i].nonce, { outcome: 'invalid-scan' }])));
     const rest = items.filter((_, i) => !invalid.includes(i));
-    return invalid.length + (rest.length ? await syncVenue(venueId, rest) : 0);
+    return expired.length + (rest.length ? await syncVenue(venueId, rest) : 0);
   }
   store.settle(new Map(results.map(r => [r.nonce, { outcome: r.outcome, forcedNow: r.forcedNow, arrived: r.arrived, headcount: r.headcount }])));
   return results.length;
