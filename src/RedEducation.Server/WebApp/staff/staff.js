@@ -182,6 +182,7 @@ async function admit(count) {
   const figures = groupFigures(claims);
   const nonce = newIdempotencyKey();
   const desk = store.desk() || undefined;
+  current.typed = null;
   state.admitting = true;
   renderResult();
   try {
@@ -359,7 +360,12 @@ function renderResult() {
   const { expected, headcount, arrived, remaining } = groupFigures(claims);
   const { opens, closes } = windowOf(claims);
   box.className = `result group ${remaining === 0 ? 'complete' : ''}`;
-  const count = el('input', { type: 'number', id: 'admit-count', min: 1, max: Math.max(1, remaining), value: Math.max(1, remaining), disabled: remaining === 0 || state.admitting });
+  // A number the staff is typing survives the redraws of the periodic refresh, and so does the focus.
+  const typing = document.activeElement?.id === 'admit-count';
+  const count = el('input', {
+    type: 'number', id: 'admit-count', min: 1, max: Math.max(1, remaining), value: current.typed ?? Math.max(1, remaining),
+    disabled: remaining === 0 || state.admitting, oninput: event => { current.typed = event.target.value; },
+  });
   show(box,
     el('h3', {}, t('staff.group')),
     el('dl', { className: 'figures' },
@@ -383,6 +389,7 @@ function renderResult() {
           el('label', { className: 'inline' }, el('span', {}, t('staff.admitOf')), count, el('span', {}, t('staff.ofHeadcount', { n: remaining }))),
           el('button', { type: 'submit', id: 'admit-part', disabled: state.admitting }, t('staff.admitPart')))),
   );
+  if (typing && !count.disabled) count.focus();
 }
 
 function statusOf(group) {
