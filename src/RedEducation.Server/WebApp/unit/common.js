@@ -1,0 +1,77 @@
+// What the views of the unit page share: the venues (read once), bilingual texts of records, refusals in words,
+// and files that need the bearer token (fetched as blobs, offered as object URLs).
+import { api } from '/js/api.js';
+import { t, lang } from '/js/i18n.js';
+import { describeError, el } from '/js/page.js';
+
+let venuesPromise = null;
+
+/** All venues, sorted by city then name, read once per page load. */
+export function venues() {
+  venuesPromise ??= api('/api/venues').then(list => list.sort((a, b) => a.city.localeCompare(b.city, 'zh-CN') || a.id.localeCompare(b.id)));
+  venuesPromise.catch(() => { venuesPromise = null; });
+  return venuesPromise;
+}
+
+export async function venueById(id) {
+  return (await venues()).find(v => v.id === id) ?? null;
+}
+
+/** A { zh, en } text of the API in the current language, falling back to the other one. */
+export function text(localized) {
+  if (!localized) return '';
+  return (lang() === 'en' ? localized.en || localized.zh : localized.zh || localized.en) ?? '';
+}
+
+/** A refusal in words: the page's message for its problem type, filled in with the venue's limits when known. */
+export function problemText(error, venue) {
+  const own = `problem.${error?.type}`;
+  const message = t(own, venue ? {
+    leadMin: venue.leadMinDays, leadMax: venue.leadMaxDays, groupMin: venue.groupMin, groupMax: venue.groupMax, unitCap: venue.unitCapPerDay,
+  } : {});
+  return message !== own ? message : describeError(error);
+}
+
+/** The closed weekdays of a venue in words, e.g. 每周一闭馆 / Closed on Mon. */
+export function closedDays(venue) {
+  if (!venue.closedWeekdays?.length) return '';
+  const days = venue.closedWeekdays.map(d => t(`unit.weekday.${d}`)).join(t('unit.weekday.join'));
+  return t('unit.venue.closedOn', { days });
+}
+
+/** A file behind the bearer token as an object URL (revoked when the view is left: see revokeAll). */
+const objectUrls = [];
+export async function blobUrl(path) {
+  const response = await api(path, { raw: true, headers: { Accept: '*/*' } });
+  const url = URL.createObjectURL(await response.blob());
+  objectUrls.push(url);
+  return url;
+}
+
+export function revokeAll() {
+  for (const url of objectUrls.splice(0)) URL.revokeObjectURL(url);
+}
+
+/** A view's heading row: an optional back link, the title and anything else on the right. */
+export function heading(title, { back, extra } = {}) {
+  return el('div', { className: 'row between view-head' },
+    el('div', { className: 'row' },
+      back ? el('a', { href: back, className: 'back' }, t('unit.back')) : null,
+      el('h1', {}, title)),
+    extra ?? null);
+}
+
+/** A line of the form "label: value" for a definition list. */
+export function fact(label, value) {
+  return [el('dt', {}, label), el('dd', {}, value)];
+}
+
+export function statusBadge(booking) {
+  return el('span', { className: `badge ${booking.status}`, dataset: { status: booking.status } },
+    t(`unit.status.${booking.status}`),
+    booking.status === 'waitlisted' && booking.waitlistPosition ? ` · ${t('unit.status.position', { n: booking.waitlistPosition })}` : '');
+}
+
+export function errorLine(message) {
+  return el('p', { className: 'error', role: 'alert' }, message);
+}

@@ -1,0 +1,265 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using RedEducation.Testing;
+
+namespace RedEducation.Web.Tests;
+
+/// <summary>
+/// The unit organiser's page (/unit/) driven as an organiser would: find a venue, pick a day and slot, book, see the
+/// ticket; change, move and cancel it; a refusal in words; a whole study route. Each step is checked on the server too.
+/// Every test uses its own venue (or unit) so that the shared server's days do not interfere.
+/// </summary>
+public sealed class UnitPageTests(WebServer web)
+{
+    private static CancellationToken Ct => TestContext.Current.CancellationToken;
+
+    [Theory]
+    [InlineData("zh-CN", "10:00", "需提前 3 天", "已确认")]
+    [InlineData("en", "11:00", "3 days’ notice", "Confirmed")]
+    public async Task BookSlot_FromVenueListToTicket_ShowsQrAndServerHoldsTheBooking(string language, string slot, string tooSoon, string confirmed)
+    {
+        await using var browser = await web.LaunchAsync();
+        var page = await SignedInAsync(browser, language, "unit1");
+        var day = OpenDay("leifeng-memorial", 5);
+
+        await Assertions.Expect(page.Locator("#venue-list article.venue")).ToHaveCountAsync(TestVenues.Seeded.Count);
+        await Assertions.Expect(page.Locator("#venue-map .leaflet-interactive")).ToHaveCountAsync(TestVenues.Seeded.Count);
+        await WebServer.ScreenshotAsync(page, $"unit-venues-{language}");
+
+        await page.Locator("article.venue[data-venue='leifeng-memorial'] a.button").ClickAsync();
+        var tomorrow = page.Locator($"#calendar [data-date='{Iso(Today.AddDays(1))}']");
+        await Assertions.Expect(tomorrow).ToBeDisabledAsync();
+        await Assertions.Expect(tomorrow).ToContainTextAsync(tooSoon);
+        await PickSlotAsync(page, "#calendar", day, slot);
+        await FillBookingFormAsync(page, 23, "李明", "024-86000000");
+        await WebServer.ScreenshotAsync(page, $"unit-book-{language}");
+        await page.Locator("#book-submit").ClickAsync();
+
+        var id = await BookingIdFromUrlAsync(page);
+        await AssertQrShownAsync(page);
+        await Assertions.Expect(page.Locator(".booking-info .badge")).ToHaveTextAsync(confirmed);
+        await WebServer.ScreenshotAsync(page, $"unit-ticket-{language}");
+        var booking = await GetAsync("unit1", $"/api/bookings/{id}");
+        Assert.Equal("confirmed", (string?)booking["status"]);
+        Assert.Equal(23, (int?)booking["headcount"]);
+        Assert.Equal(Iso(day), (string?)booking["date"]);
+        Assert.Equal(slot, (string?)booking["slot"]);
+
+        await page.Locator("#unit-tabs a[data-tab='bookings']").ClickAsync();
+        await Assertions.Expect(page.Locator($"#booking-list tr[data-booking='{id}'] .badge")).ToHaveTextAsync(confirmed);
+        await WebServer.ScreenshotAsync(page, $"unit-bookings-{language}");
+    }
+
+    [Fact]
+    public async Task ChangeBooking_ResizeRescheduleCancel_ServerFollowsEachStep()
+    {
+        var venue = "shenyang-cpv-cemetery";
+        var day = OpenDay(venue, 6);
+        var later = OpenDay(venue, 9);
+        var id = (string)(await BookThroughApiAsync("unit2", venue, day, "09:30", 20))["id"]!;
+        await using var browser = await web.LaunchAsync();
+        var page = await SignedInAsync(browser, "en", "unit2", $"#/bookings/{id}");
+        await AssertQrShownAsync(page);
+        var firstQr = await page.Locator("#ticket-qr").GetAttributeAsync("src");
+
+        await page.Locator("#resize-headcount").FillAsync("31");
+        await page.Locator("#resize-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#booking-headcount")).ToHaveTextAsync("31");
+        Assert.Equal(31, (int?)(await GetAsync("unit2", $"/api/bookings/{id}"))["headcount"]);
+        await AssertQrShownAsync(page);
+        Assert.NotEqual(firstQr, await page.Locator("#ticket-qr").GetAttributeAsync("src"));
+
+        await PickSlotAsync(page, "#reschedule", later, "13:30");
+        await page.Locator("#reschedule-confirm").ClickAsync();
+        await Assertions.Expect(page.Locator(".booking-info")).ToContainTextAsync("13:30");
+        var moved = await GetAsync("unit2", $"/api/bookings/{id}");
+        Assert.Equal((Iso(later), "13:30", 31, "confirmed"),
+            ((string?)moved["date"], (string?)moved["slot"], (int?)moved["headcount"], (string?)moved["status"]));
+        await WebServer.ScreenshotAsync(page, "unit-booking-en");
+
+        await page.Locator("#cancel-booking").ClickAsync();
+        await Assertions.Expect(page.Locator("#cancel-box")).ToContainTextAsync("cannot be undone");
+        Assert.Equal("confirmed", (string?)(await GetAsync("unit2", $"/api/bookings/{id}"))["status"]);
+        await page.Locator("#cancel-yes").ClickAsync();
+        await Assertions.Expect(page.Locator(".booking-info .badge")).ToHaveTextAsync("Cancelled");
+        Assert.Equal("cancelled", (string?)(await GetAsync("unit2", $"/api/bookings/{id}"))["status"]);
+        await Assertions.Expect(page.Locator("#ticket-qr")).ToHaveCountAsync(0);
+    }
+
+    [Fact]
+    public async Task BookSlot_GroupTooLarge_ShowsTheReasonAndBooksNothing()
+    {
+        var venue = "guan-xiangying-memorial";
+        var day = OpenDay(venue, 7);
+        await using var browser = await web.LaunchAsync();
+        var page = await SignedInAsync(browser, "zh-CN", "unit3", $"#/book/{venue}");
+
+        await PickSlotAsync(page, "#calendar", day, "10:00");
+        await FillBookingFormAsync(page, 80, "赵老师", "0416-1234567");
+        await page.Locator("#book-submit").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#book-message")).ToHaveTextAsync("人数超过该馆团体上限（60 人）。");
+        await WebServer.ScreenshotAsync(page, "unit-refused-zh-CN");
+        Assert.Contains("/unit/#/book/", page.Url, StringComparison.Ordinal);
+        var bookings = await GetArrayAsync("unit3", "/api/bookings");
+        Assert.DoesNotContain(bookings, b => (string?)b!["venueId"] == venue && (string?)b["date"] == Iso(day));
+    }
+
+    [Fact]
+    public async Task BookSlot_SlotFull_OffersTheWaitlistAndJoinsIt()
+    {
+        var venue = "dalian-industrial-society";
+        var day = OpenDay(venue, 5);
+        await BookThroughApiAsync("unit1", venue, day, "14:00", 35);
+        await using var browser = await web.LaunchAsync();
+        var page = await SignedInAsync(browser, "en", "unit2", $"#/book/{venue}");
+
+        await PickSlotAsync(page, "#calendar", day, "14:00");
+        await FillBookingFormAsync(page, 20, "Ms Wang", "0411 8888 6666");
+        await page.Locator("#book-submit").ClickAsync();
+
+        await Assertions.Expect(page.Locator("#book-message .error")).ToHaveTextAsync("This slot has no room for a group of that size.");
+        await WebServer.ScreenshotAsync(page, "unit-refused-en");
+        Assert.DoesNotContain(await GetArrayAsync("unit2", "/api/bookings"), b => (string?)b!["venueId"] == venue);
+        await page.Locator("#join-waitlist").ClickAsync();
+
+        var id = await BookingIdFromUrlAsync(page);
+        await Assertions.Expect(page.Locator(".booking-info .badge")).ToHaveTextAsync("Waitlisted · position 1");
+        var booking = await GetAsync("unit2", $"/api/bookings/{id}");
+        Assert.Equal(("waitlisted", 1, 20), ((string?)booking["status"], (int?)booking["waitlistPosition"], (int?)booking["headcount"]));
+    }
+
+    [Theory]
+    [InlineData("zh-CN", 8, "整条线路已预约", "线路未预约：第 1 站")]
+    [InlineData("en", 10, "The whole route is booked", "Route not booked: stop 1")]
+    public async Task BookRoute_SharedStudyRoute_BooksEveryStopOrShowsWhichStopRefused(string language, int daysAhead, string booked, string notBooked)
+    {
+        var stops = new[] { "tashan-memorial", "peishuichi-battle-site" };
+        var day = OpenDay(stops[0], daysAhead);
+        var routeId = await SaveRouteAsync($"塔山—配水池 {language}", stops);
+        await using var browser = await web.LaunchAsync();
+        var page = await SignedInAsync(browser, language, "unit3", "#/routes");
+        var card = page.Locator($"article.route[data-route='{routeId}']");
+
+        await card.Locator("input[name=date]").FillAsync(Iso(day));
+        await card.Locator("input[name=headcount]").FillAsync("80");
+        await card.Locator("input[name=contactName]").FillAsync("Zhao");
+        await card.Locator("input[name=contactPhone]").FillAsync("0416-7654321");
+        await card.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(card.Locator(".route-outcome > p.error")).ToContainTextAsync(notBooked);
+        await Assertions.Expect(card.Locator(".route-result tbody tr")).ToHaveCountAsync(2);
+        Assert.DoesNotContain(await GetArrayAsync("unit3", "/api/bookings"), b => (string?)b!["date"] == Iso(day));
+
+        await card.Locator("input[name=headcount]").FillAsync("25");
+        await card.Locator("button[type=submit]").ClickAsync();
+        await Assertions.Expect(card.Locator(".route-outcome > p.ok")).ToHaveTextAsync(booked);
+        await Assertions.Expect(card.Locator(".route-result .badge.confirmed")).ToHaveCountAsync(2);
+        await WebServer.ScreenshotAsync(page, $"unit-routes-{language}");
+        var made = (await GetArrayAsync("unit3", "/api/bookings"))
+            .Where(b => (string?)b!["date"] == Iso(day) && (string?)b["status"] == "confirmed").ToList();
+        Assert.Equal(stops.Order(), made.Select(b => (string)b!["venueId"]!).Order());
+        Assert.All(made, b => Assert.Equal(25, (int?)b!["headcount"]));
+    }
+
+    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    /// <summary>Today in China on the server's business clock.</summary>
+    private DateOnly Today => DateOnly.FromDateTime(web.Clock.Now.ToOffset(TimeSpan.FromHours(8)).DateTime);
+
+    /// <summary>The first day at least <paramref name="daysAhead"/> days from the business clock's today on which the venue is open.</summary>
+    private DateOnly OpenDay(string venueId, int daysAhead)
+    {
+        var venue = TestVenues.Seed(venueId);
+        var date = Today.AddDays(daysAhead);
+        while (!venue.IsOpenOn(date))
+        {
+            date = date.AddDays(1);
+        }
+        return date;
+    }
+
+    /// <summary>A signed-in page at /unit/{hash}, its clock set to the server's business clock so both agree on today.</summary>
+    private async Task<IPage> SignedInAsync(IBrowser browser, string language, string user, string hash = "")
+    {
+        var page = await web.NewPageAsync(browser, language);
+        await page.Clock.SetFixedTimeAsync(web.Clock.Now.UtcDateTime);
+        await WebServer.SignInAsync(page, user, "/unit/");
+        if (hash.Length > 0)
+        {
+            await page.GotoAsync($"/unit/{hash}");
+        }
+        await Assertions.Expect(page.Locator("main#main")).Not.ToHaveAttributeAsync("aria-busy", "true");
+        return page;
+    }
+
+    /// <summary>Opens the month of <paramref name="day"/> in the calendar under <paramref name="scope"/>, clicks the day, then the slot.</summary>
+    private static async Task PickSlotAsync(IPage page, string scope, DateOnly day, string slot)
+    {
+        var cell = page.Locator($"{scope} [data-date='{Iso(day)}']");
+        while (await cell.CountAsync() == 0)
+        {
+            await page.Locator($"{scope} .cal-nav").Last.ClickAsync();
+        }
+        await cell.ClickAsync();
+        await page.Locator($"{scope} .slots tr[data-slot='{slot}'] button").ClickAsync();
+    }
+
+    private static async Task FillBookingFormAsync(IPage page, int headcount, string contactName, string contactPhone)
+    {
+        await page.Locator("#headcount").FillAsync(headcount.ToString(CultureInfo.InvariantCulture));
+        await page.Locator("#contact-name").FillAsync(contactName);
+        await page.Locator("#contact-phone").FillAsync(contactPhone);
+    }
+
+    private static async Task<string> BookingIdFromUrlAsync(IPage page)
+    {
+        await page.WaitForURLAsync("**/unit/#/bookings/*");
+        return Uri.UnescapeDataString(page.Url[(page.Url.IndexOf("#/bookings/", StringComparison.Ordinal) + "#/bookings/".Length)..]);
+    }
+
+    private static async Task AssertQrShownAsync(IPage page)
+    {
+        var qr = page.Locator("#ticket-qr");
+        await Assertions.Expect(qr).ToBeVisibleAsync();
+        await page.WaitForFunctionAsync("() => { const i = document.querySelector('#ticket-qr'); return i && i.complete && i.naturalWidth > 0; }");
+        Assert.True(await qr.EvaluateAsync<int>("i => i.naturalWidth") > 0);
+    }
+
+    private async Task<JsonObject> GetAsync(string user, string path)
+    {
+        using var client = await web.Server.ClientForAsync(user);
+        return Assert.IsType<JsonObject>(await client.GetFromJsonAsync<JsonNode>(path, Ct));
+    }
+
+    private async Task<JsonArray> GetArrayAsync(string user, string path)
+    {
+        using var client = await web.Server.ClientForAsync(user);
+        return Assert.IsType<JsonArray>(await client.GetFromJsonAsync<JsonNode>(path, Ct));
+    }
+
+    private async Task<JsonObject> BookThroughApiAsync(string user, string venueId, DateOnly day, string slot, int headcount)
+    {
+        using var client = await web.Server.ClientForAsync(user);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
+        {
+            Content = JsonContent.Create(new
+            {
+                venueId, date = Iso(day), slot, headcount, contactName = "王老师", contactPhone = "024 8888 6666",
+            }),
+        };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        using var response = await client.SendAsync(request, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return Assert.IsType<JsonObject>(await response.Content.ReadFromJsonAsync<JsonNode>(Ct));
+    }
+
+    private async Task<string> SaveRouteAsync(string name, string[] venueIds)
+    {
+        using var client = await web.Server.ClientForAsync("planner");
+        using var response = await client.PostAsJsonAsync("/api/routes", new { name, venueIds, notes = "先塔山，后配水池。", sharedWithUnits = true }, Ct);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (string)(await response.Content.ReadFromJsonAsync<JsonObject>(Ct))!["id"]!;
+    }
+}
