@@ -26,7 +26,7 @@ public sealed class UnitPageTests(WebServer web)
 
         await Assertions.Expect(page.Locator("#venue-list article.venue")).ToHaveCountAsync(TestVenues.Seeded.Count);
         await Assertions.Expect(page.Locator("#venue-map .leaflet-interactive")).ToHaveCountAsync(TestVenues.Seeded.Count);
-        await WebServer.ScreenshotAsync(page, $"unit-venues-{language}");
+        await ScreenshotAsync(page, $"unit-venues-{language}");
 
         await page.Locator("article.venue[data-venue='leifeng-memorial'] a.button").ClickAsync();
         var tomorrow = page.Locator($"#calendar [data-date='{Iso(Today.AddDays(1))}']");
@@ -34,22 +34,30 @@ public sealed class UnitPageTests(WebServer web)
         await Assertions.Expect(tomorrow).ToContainTextAsync(tooSoon);
         await PickSlotAsync(page, "#calendar", day, slot);
         await FillBookingFormAsync(page, 23, "李明", "024-86000000");
-        await WebServer.ScreenshotAsync(page, $"unit-book-{language}");
+        await ScreenshotAsync(page, $"unit-book-{language}");
         await page.Locator("#book-submit").ClickAsync();
 
         var id = await BookingIdFromUrlAsync(page);
         await AssertQrShownAsync(page);
         await Assertions.Expect(page.Locator(".booking-info .badge")).ToHaveTextAsync(confirmed);
-        await WebServer.ScreenshotAsync(page, $"unit-ticket-{language}");
+        await ScreenshotAsync(page, $"unit-ticket-{language}");
         var booking = await GetAsync("unit1", $"/api/bookings/{id}");
         Assert.Equal("confirmed", (string?)booking["status"]);
         Assert.Equal(23, (int?)booking["headcount"]);
         Assert.Equal(Iso(day), (string?)booking["date"]);
         Assert.Equal(slot, (string?)booking["slot"]);
 
+        var printable = await page.RunAndWaitForPopupAsync(() => page.Locator("#ticket-print").ClickAsync());
+        await Assertions.Expect(printable.Locator("body")).ToContainTextAsync("雷锋纪念馆");
+        await printable.CloseAsync();
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#ticket-ics").ClickAsync());
+        var calendar = await File.ReadAllTextAsync(await download.PathAsync(), Ct);
+        Assert.Contains("BEGIN:VCALENDAR", calendar, StringComparison.Ordinal);
+        Assert.Contains(Iso(day).Replace("-", "", StringComparison.Ordinal), calendar, StringComparison.Ordinal);
+
         await page.Locator("#unit-tabs a[data-tab='bookings']").ClickAsync();
         await Assertions.Expect(page.Locator($"#booking-list tr[data-booking='{id}'] .badge")).ToHaveTextAsync(confirmed);
-        await WebServer.ScreenshotAsync(page, $"unit-bookings-{language}");
+        await ScreenshotAsync(page, $"unit-bookings-{language}");
     }
 
     [Fact]
@@ -77,7 +85,7 @@ public sealed class UnitPageTests(WebServer web)
         var moved = await GetAsync("unit2", $"/api/bookings/{id}");
         Assert.Equal((Iso(later), "13:30", 31, "confirmed"),
             ((string?)moved["date"], (string?)moved["slot"], (int?)moved["headcount"], (string?)moved["status"]));
-        await WebServer.ScreenshotAsync(page, "unit-booking-en");
+        await ScreenshotAsync(page, "unit-booking-changed-en");
 
         await page.Locator("#cancel-booking").ClickAsync();
         await Assertions.Expect(page.Locator("#cancel-box")).ToContainTextAsync("cannot be undone");
@@ -101,7 +109,7 @@ public sealed class UnitPageTests(WebServer web)
         await page.Locator("#book-submit").ClickAsync();
 
         await Assertions.Expect(page.Locator("#book-message")).ToHaveTextAsync("人数超过该馆团体上限（60 人）。");
-        await WebServer.ScreenshotAsync(page, "unit-refused-zh-CN");
+        await ScreenshotAsync(page, "unit-refused-zh-CN");
         Assert.Contains("/unit/#/book/", page.Url, StringComparison.Ordinal);
         var bookings = await GetArrayAsync("unit3", "/api/bookings");
         Assert.DoesNotContain(bookings, b => (string?)b!["venueId"] == venue && (string?)b["date"] == Iso(day));
@@ -121,7 +129,7 @@ public sealed class UnitPageTests(WebServer web)
         await page.Locator("#book-submit").ClickAsync();
 
         await Assertions.Expect(page.Locator("#book-message .error")).ToHaveTextAsync("This slot has no room for a group of that size.");
-        await WebServer.ScreenshotAsync(page, "unit-refused-en");
+        await ScreenshotAsync(page, "unit-refused-en");
         Assert.DoesNotContain(await GetArrayAsync("unit2", "/api/bookings"), b => (string?)b!["venueId"] == venue);
         await page.Locator("#join-waitlist").ClickAsync();
 
@@ -143,7 +151,7 @@ public sealed class UnitPageTests(WebServer web)
         var page = await SignedInAsync(browser, language, "unit3", "#/routes");
         var card = page.Locator($"article.route[data-route='{routeId}']");
 
-        await card.Locator("input[name=date]").FillAsync(Iso(day));
+        await card.Locator("select[name=date]").SelectOptionAsync(Iso(day));
         await card.Locator("input[name=headcount]").FillAsync("80");
         await card.Locator("input[name=contactName]").FillAsync("Zhao");
         await card.Locator("input[name=contactPhone]").FillAsync("0416-7654321");
@@ -156,7 +164,7 @@ public sealed class UnitPageTests(WebServer web)
         await card.Locator("button[type=submit]").ClickAsync();
         await Assertions.Expect(card.Locator(".route-outcome > p.ok")).ToHaveTextAsync(booked);
         await Assertions.Expect(card.Locator(".route-result .badge.confirmed")).ToHaveCountAsync(2);
-        await WebServer.ScreenshotAsync(page, $"unit-routes-{language}");
+        await ScreenshotAsync(page, $"unit-routes-{language}");
         var made = (await GetArrayAsync("unit3", "/api/bookings"))
             .Where(b => (string?)b!["date"] == Iso(day) && (string?)b["status"] == "confirmed").ToList();
         Assert.Equal(stops.Order(), made.Select(b => (string)b!["venueId"]!).Order());
@@ -204,6 +212,13 @@ public sealed class UnitPageTests(WebServer web)
         }
         await cell.ClickAsync();
         await page.Locator($"{scope} .slots tr[data-slot='{slot}'] button").ClickAsync();
+    }
+
+    /// <summary>A screenshot of the page without the passing notices, which would cover what the view shows.</summary>
+    private static async Task ScreenshotAsync(IPage page, string name)
+    {
+        await page.EvaluateAsync("() => document.getElementById('toasts')?.replaceChildren()");
+        await WebServer.ScreenshotAsync(page, name);
     }
 
     private static async Task FillBookingFormAsync(IPage page, int headcount, string contactName, string contactPhone)

@@ -94,6 +94,7 @@ function changes(booking, venue, again) {
   const cal = calendar(venue, {
     id: 'reschedule-calendar',
     date: booking.date,
+    current: { date: booking.date, slot: booking.slot },
     onPick: (date, slot) => {
       moveMessage.replaceChildren(el('button', {
         type: 'button', className: 'primary', id: 'reschedule-confirm',

@@ -13,9 +13,9 @@ function dayNumber(isoDate) {
 
 /**
  * The calendar of one venue (id: the element's id). onPick(date, slot) is called when a slot is chosen; slot is the availability entry
- * ({ start, end, capacity, remaining, waitlisted }). Returns the element and reload(), to show changed numbers.
+ * ({ start, end, capacity, remaining, waitlisted }); current ({ date, slot }) marks the slot a booking holds now. Returns the element and reload(), to show changed numbers.
  */
-export function calendar(venue, { id, onPick, date: initialDate }) {
+export function calendar(venue, { id, onPick, date: initialDate, current }) {
   const today = chinaToday();
   const first = addDays(today, venue.leadMinDays);
   const last = addDays(today, venue.leadMaxDays);
@@ -138,13 +138,27 @@ export function calendar(venue, { id, onPick, date: initialDate }) {
         el('thead', {}, el('tr', {},
           el('th', {}, t('unit.slots.time')), el('th', { className: 'num' }, t('unit.slots.remaining')),
           el('th', { className: 'num' }, t('unit.slots.waitlisted')), el('th', {}))),
-        el('tbody', {}, day.slots.map(slot => el('tr', { dataset: { slot: slot.start }, className: slot.remaining === 0 ? 'full' : '' },
-          el('td', {}, `${slot.start}–${slot.end}`),
-          el('td', { className: 'num' }, `${slot.remaining} / ${slot.capacity}`),
-          el('td', { className: 'num' }, String(slot.waitlisted)),
-          el('td', { className: 'num' }, el('button', {
-            type: 'button', className: slot.remaining === 0 ? '' : 'primary', onclick: () => onPick(date, slot),
-          }, t(slot.remaining === 0 ? 'unit.slots.waitlist' : 'unit.slots.choose'))))))));
+        el('tbody', {}, day.slots.map(slot => slotRow(date, slot)))));
+  }
+
+  function slotRow(date, slot) {
+    const isCurrent = current?.date === date && current?.slot === slot.start;
+    const row = el('tr', { dataset: { slot: slot.start }, className: isCurrent ? 'current' : slot.remaining === 0 ? 'full' : '' },
+      el('td', {}, `${slot.start}–${slot.end}`),
+      el('td', { className: 'num' }, `${slot.remaining} / ${slot.capacity}`),
+      el('td', { className: 'num' }, String(slot.waitlisted)),
+      el('td', { className: 'num' }, isCurrent
+        ? el('span', { className: 'badge' }, t('unit.slots.current'))
+        : el('button', {
+          type: 'button',
+          className: slot.remaining === 0 ? '' : 'primary',
+          onclick: () => {
+            for (const other of row.parentElement.querySelectorAll('tr.chosen')) other.classList.remove('chosen');
+            row.classList.add('chosen');
+            onPick(date, slot);
+          },
+        }, t(slot.remaining === 0 ? 'unit.slots.waitlist' : 'unit.slots.choose'))));
+    return row;
   }
 
   draw();

@@ -39,6 +39,28 @@ export function closedDays(venue) {
   return t('unit.venue.closedOn', { days });
 }
 
+const WEEKDAY_NAMES = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday'];
+
+/** Whether the venue opens on a date by its weekly rule and dated exceptions (the server's availability has the last word). */
+export function opensOn(venue, isoDate) {
+  const exception = venue.exceptions?.find(e => e.date === isoDate);
+  if (exception) return exception.open;
+  return !venue.closedWeekdays.includes(WEEKDAY_NAMES[new Date(`${isoDate}T00:00:00Z`).getUTCDay()]);
+}
+
+/** The cities of the venues, each at the middle of its venues, as { id, name, lat, lon }. */
+export function cities(list) {
+  const byCity = new Map();
+  for (const venue of list) {
+    const city = byCity.get(venue.city) ?? { id: venue.city, name: text(venue.cityName), lat: 0, lon: 0, n: 0 };
+    city.lat += venue.location.lat;
+    city.lon += venue.location.lon;
+    city.n += 1;
+    byCity.set(venue.city, city);
+  }
+  return [...byCity.values()].map(c => ({ id: c.id, name: c.name, lat: c.lat / c.n, lon: c.lon / c.n }));
+}
+
 /** A file behind the bearer token as an object URL (revoked when the view is left: see revokeAll). */
 const objectUrls = [];
 export async function blobUrl(path) {

@@ -2,8 +2,8 @@
 // slots with room for the group) and books every stop at once, or none; each stop's outcome is shown.
 import { api, ApiError } from '/js/api.js';
 import { t } from '/js/i18n.js';
-import { el, chinaToday, addDays } from '/js/page.js';
-import { venues, text, heading, statusBadge, problemText, errorLine } from './common.js';
+import { el, chinaToday, addDays, formatDate } from '/js/page.js';
+import { venues, text, heading, statusBadge, problemText, errorLine, opensOn, cities } from './common.js';
 import { idempotentSender, lastContact, rememberContact } from './book.js';
 
 export async function routesView(main) {
@@ -15,15 +15,30 @@ export async function routesView(main) {
     el('p', { className: 'hint' }, t('unit.routes.hint')),
     shared.length === 0
       ? el('p', { className: 'hint', id: 'no-routes' }, t('unit.routes.empty'))
-      : el('div', { className: 'route-list' }, shared.map(route => routeCard(route, byId))));
+      : el('div', { className: 'route-list' }, shared.map(route => routeCard(route, byId, cities(all)))));
 }
 
-function routeCard(route, byId) {
+const DEPARTURES = ['07:00', '07:30', '08:00', '08:30', '09:00', '09:30', '10:00'];
+
+/** The days on which every stop may be booked and opens, as options of a select. */
+function dayOptions(stops) {
+  const today = chinaToday();
+  const options = [];
+  const first = Math.max(0, ...stops.map(v => v.leadMinDays));
+  const last = Math.min(...stops.map(v => v.leadMaxDays));
+  for (let ahead = first; ahead <= last; ahead++) {
+    const date = addDays(today, ahead);
+    if (stops.every(v => opensOn(v, date))) options.push(el('option', { value: date }, formatDate(date)));
+  }
+  return options;
+}
+
+function routeCard(route, byId, starts) {
   const stops = route.venueIds.map(id => byId.get(id)).filter(Boolean);
-  const earliest = addDays(chinaToday(), Math.max(0, ...stops.map(v => v.leadMinDays)));
   const contact = lastContact();
-  const date = el('input', { type: 'date', name: 'date', value: earliest, min: earliest, required: true });
-  const departAt = el('input', { type: 'time', name: 'departAt', value: '08:00', required: true });
+  const date = el('select', { name: 'date', required: true }, dayOptions(stops));
+  const departAt = el('select', { name: 'departAt' }, DEPARTURES.map(time => el('option', { value: time, selected: time === '08:00' }, time)));
+  const start = el('select', { name: 'start' }, starts.map(city => el('option', { value: city.id, selected: city.id === stops[0]?.city }, city.name)));
   const headcount = el('input', { type: 'number', name: 'headcount', min: 1, required: true, inputMode: 'numeric' });
   const name = el('input', { name: 'contactName', required: true, maxLength: 100, value: contact.contactName ?? '' });
   const phone = el('input', { name: 'contactPhone', type: 'tel', required: true, maxLength: 32, value: contact.contactPhone ?? '' });
@@ -33,6 +48,11 @@ function routeCard(route, byId) {
   const groupMin = Math.max(...stops.map(v => v.groupMin));
   const groupMax = Math.min(...stops.map(v => v.groupMax));
 
+  function startPoint() {
+    const city = starts.find(c => c.id === start.value) ?? starts[0];
+    return { lat: city.lat, lon: city.lon };
+  }
+
   async function book(event) {
     event.preventDefault();
     submit.disabled = true;
@@ -41,7 +61,7 @@ function routeCard(route, byId) {
     try {
       const plan = await api('/api/routes/plan', {
         method: 'POST',
-        body: { start: route.venueIds[0], venues: route.venueIds, date: date.value, departAt: departAt.value, headcount: people },
+        body: { start: startPoint(), venues: route.venueIds, date: date.value, departAt: departAt.value, headcount: people },
       });
       const planned = plan.stops.map(s => ({ venueId: s.venueId, slot: s.slot }));
       try {
@@ -87,6 +107,7 @@ function routeCard(route, byId) {
     el('form', { onsubmit: book },
       el('div', { className: 'form-grid' },
         el('label', {}, el('span', {}, t('unit.routes.date')), date),
+        el('label', {}, el('span', {}, t('unit.routes.start')), start),
         el('label', {}, el('span', {}, t('unit.routes.departAt')), departAt),
         el('label', {}, el('span', {}, t('unit.book.headcount', { min: groupMin, max: groupMax })), headcount),
         el('label', {}, el('span', {}, t('unit.book.contactName')), name),

@@ -1,7 +1,7 @@
 // #/venues: the venues as markers on a plain map (no tiles: none are reachable) and as a list with their rules.
 import { t } from '/js/i18n.js';
 import { el } from '/js/page.js';
-import { venues, text, closedDays, heading, fact } from './common.js';
+import { venues, text, closedDays, heading, fact, cities } from './common.js';
 
 export async function venuesView(main) {
   const list = await venues();
@@ -9,18 +9,23 @@ export async function venuesView(main) {
   main.replaceChildren(
     heading(t('unit.venues.title')),
     el('div', { className: 'venues-layout' },
-      el('section', { className: 'card map-card' }, el('h2', {}, t('unit.venues.map')), mapBox),
-      el('section', { className: 'venue-list', id: 'venue-list' },
+      el('section', { className: 'card map-card' },
+        el('div', { className: 'row between' },
+          el('h2', {}, t('unit.venues.map')),
+          el('div', { className: 'legend' },
+            el('span', { className: 'dot memorial' }), t('unit.venues.memorial'),
+            el('span', { className: 'dot route-site' }), t('unit.venues.routeSite'))),
+        mapBox),
+      el('section', { id: 'venue-list' },
         el('h2', {}, t('unit.venues.list')),
-        list.map(venueCard))));
+        el('div', { className: 'venue-list' }, list.map(venueCard)))));
   drawMap(mapBox, list);
 }
 
 function venueCard(venue) {
   return el('article', { className: 'card venue', dataset: { venue: venue.id } },
-    el('div', { className: 'row between' },
-      el('h3', {}, text(venue.name)),
-      el('span', { className: 'city' }, text(venue.cityName))),
+    el('h3', {}, text(venue.name)),
+    el('div', { className: 'city' }, text(venue.cityName)),
     el('dl', { className: 'facts' },
       fact(t('unit.venue.address'), text(venue.address)),
       fact(t('unit.venue.hours'), [t('unit.venue.hoursValue', venue.hours), ' ', el('span', { className: 'hint' }, closedDays(venue))]),
@@ -51,19 +56,20 @@ function drawMap(box, list) {
 }
 
 // Without a tile layer the markers float on a plain background: the city names give the reader their bearings.
+// A label goes below its city, or above it where it would cover a label already placed.
 function drawCityLabels(L, map, list) {
-  const cities = new Map();
-  for (const venue of list) {
-    const key = venue.city;
-    const entry = cities.get(key) ?? { name: text(venue.cityName), lat: 0, lon: 0, n: 0 };
-    entry.lat += venue.location.lat;
-    entry.lon += venue.location.lon;
-    entry.n += 1;
-    cities.set(key, entry);
-  }
-  for (const city of cities.values()) {
-    L.marker([city.lat / city.n, city.lon / city.n], {
-      icon: L.divIcon({ className: 'city-label', html: `<span>${escapeHtml(city.name)}</span>`, iconSize: null }),
+  const placed = [];
+  const overlaps = box => placed.some(p => box.left < p.right && p.left < box.right && box.top < p.bottom && p.top < box.bottom);
+  for (const city of cities(list).sort((a, b) => b.lat - a.lat)) {
+    const at = map.latLngToContainerPoint([city.lat, city.lon]);
+    const width = city.name.length * (/^[\x00-\x7f]*$/.test(city.name) ? 7 : 13) + 10;
+    const box = top => ({ left: at.x - width / 2, right: at.x + width / 2, top: at.y + top, bottom: at.y + top + 18 });
+    const below = box(10);
+    const above = box(-28);
+    const where = !overlaps(below) || overlaps(above) ? below : above;
+    placed.push(where);
+    L.marker([city.lat, city.lon], {
+      icon: L.divIcon({ className: `city-label ${where === below ? 'below' : 'above'}`, html: `<span>${escapeHtml(city.name)}</span>`, iconSize: null }),
       interactive: false,
       keyboard: false,
     }).addTo(map);
