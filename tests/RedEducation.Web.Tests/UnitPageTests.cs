@@ -116,6 +116,40 @@ public sealed class UnitPageTests(WebServer web)
     }
 
     [Fact]
+    public async Task BookSlot_AnswerLostThenSubmittedAgain_SendsTheSameKeyAndMakesOneBooking()
+    {
+        var venue = "mangniutun-command-post";
+        var day = OpenDay(venue, 4);
+        await using var browser = await web.LaunchAsync();
+        var page = await SignedInAsync(browser, "zh-CN", "unit1", $"#/book/{venue}");
+        var keys = new List<string>();
+        await page.RouteAsync("**/api/bookings", async route =>
+        {
+            keys.Add(route.Request.Headers["idempotency-key"]);
+            if (keys.Count == 1)
+            {
+                // The server books, but its answer never reaches the browser.
+                await route.FetchAsync();
+                await route.AbortAsync();
+                return;
+            }
+            await route.ContinueAsync();
+        });
+
+        await PickSlotAsync(page, "#calendar", day, "11:00");
+        await FillBookingFormAsync(page, 12, "钱老师", "0416-2222333");
+        await page.Locator("#book-submit").ClickAsync();
+        await Assertions.Expect(page.Locator("#book-message")).ToHaveTextAsync("网络不可用");
+        await page.Locator("#book-submit").ClickAsync();
+
+        var id = await BookingIdFromUrlAsync(page);
+        Assert.Equal(2, keys.Count);
+        Assert.Equal(keys[0], keys[1]);
+        var made = (await GetArrayAsync("unit1", "/api/bookings")).Where(b => (string?)b!["venueId"] == venue).ToList();
+        Assert.Equal(id, (string?)Assert.Single(made)!["id"]);
+    }
+
+    [Fact]
     public async Task BookSlot_SlotFull_OffersTheWaitlistAndJoinsIt()
     {
         var venue = "dalian-industrial-society";

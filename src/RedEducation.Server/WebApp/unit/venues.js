@@ -28,7 +28,7 @@ function venueCard(venue) {
     el('div', { className: 'city' }, text(venue.cityName)),
     el('dl', { className: 'facts' },
       fact(t('unit.venue.address'), text(venue.address)),
-      fact(t('unit.venue.hours'), [t('unit.venue.hoursValue', venue.hours), ' ', el('span', { className: 'hint' }, closedDays(venue))]),
+      fact(t('unit.venue.hours'), [t('unit.venue.hoursValue', venue.hours), el('div', { className: 'hint' }, closedDays(venue))]),
       fact(t('unit.venue.group'), t('unit.venue.groupValue', { min: venue.groupMin, max: venue.groupMax })),
       fact(t('unit.venue.lead'), t('unit.venue.leadValue', { min: venue.leadMinDays, max: venue.leadMaxDays }))),
     el('div', { className: 'row between' },
