@@ -207,6 +207,21 @@ public sealed class UnitPageTests(WebServer web)
 
     private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
+    [Fact]
+    public async Task Bookings_AdministratorActingForAUnit_ListsThatUnitsBookings()
+    {
+        var venue = "heishan-memorial";
+        var id = (string)(await BookThroughApiAsync("unit2", venue, OpenDay(venue, 6), "15:00", 17))["id"]!;
+        await using var browser = await web.LaunchAsync();
+        var page = await SignedInAsync(browser, "en", "admin", "#/bookings", landing: "/admin/");
+
+        await Assertions.Expect(page.Locator("main")).ToContainTextAsync("first enter above the unit you act for");
+        await page.Locator("#acting-unit").FillAsync("unit2");
+        await page.Locator("#acting button[type=submit]").ClickAsync();
+
+        await Assertions.Expect(page.Locator($"#booking-list tr[data-booking='{id}']").Locator("td.num").First).ToHaveTextAsync("17");
+    }
+
     /// <summary>Today in China on the server's business clock.</summary>
     private DateOnly Today => DateOnly.FromDateTime(web.Clock.Now.ToOffset(TimeSpan.FromHours(8)).DateTime);
 
@@ -222,13 +237,16 @@ public sealed class UnitPageTests(WebServer web)
         return date;
     }
 
-    /// <summary>A signed-in page at /unit/{hash}, its clock set to the server's business clock so both agree on today.</summary>
-    private async Task<IPage> SignedInAsync(IBrowser browser, string language, string user, string hash = "")
+    /// <summary>
+    /// A page signed in as <paramref name="user"/> (who lands on <paramref name="landing"/>) at /unit/{hash}, its clock
+    /// set to the server's business clock so that both agree on today.
+    /// </summary>
+    private async Task<IPage> SignedInAsync(IBrowser browser, string language, string user, string hash = "", string landing = "/unit/")
     {
         var page = await web.NewPageAsync(browser, language);
         await page.Clock.SetFixedTimeAsync(web.Clock.Now.UtcDateTime);
-        await WebServer.SignInAsync(page, user, "/unit/");
-        if (hash.Length > 0)
+        await WebServer.SignInAsync(page, user, landing);
+        if (hash.Length > 0 || landing != "/unit/")
         {
             await page.GotoAsync($"/unit/{hash}");
         }

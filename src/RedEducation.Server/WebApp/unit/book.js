@@ -2,7 +2,7 @@
 import { api, newIdempotencyKey, session } from '/js/api.js';
 import { t } from '/js/i18n.js';
 import { el, toast, formatDate } from '/js/page.js';
-import { venueById, text, closedDays, heading, fact, problemText, errorLine } from './common.js';
+import { venueById, text, closedDays, heading, fact, problemText, errorLine, actingUnit } from './common.js';
 import { calendar } from './calendar.js';
 
 const CONTACT_KEY = 'redu.unit.contact';
@@ -84,7 +84,7 @@ function showForm(box, venue, date, slot, refresh) {
     submit.disabled = true;
     const body = {
       venueId: venue.id, date, slot: slot.start, headcount: Number(headcount.value),
-      contactName: name.value.trim(), contactPhone: phone.value.trim(), waitlist: asWaitlist,
+      contactName: name.value.trim(), contactPhone: phone.value.trim(), waitlist: asWaitlist, unitId: actingUnit(),
     };
     try {
       const booking = await send('/api/bookings', body);

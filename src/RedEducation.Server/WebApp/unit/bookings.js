@@ -3,11 +3,16 @@
 import { api } from '/js/api.js';
 import { t } from '/js/i18n.js';
 import { el, toast, formatDate, formatDateTime } from '/js/page.js';
-import { venues, venueById, text, heading, fact, statusBadge, problemText, errorLine, blobUrl } from './common.js';
+import { venues, venueById, text, heading, fact, statusBadge, problemText, errorLine, blobUrl, actingUnit } from './common.js';
 import { calendar } from './calendar.js';
 
 export async function bookingsView(main) {
-  const [list, all] = await Promise.all([api('/api/bookings'), venues()]);
+  const unit = actingUnit();
+  if (unit === '') {
+    main.replaceChildren(heading(t('unit.bookings.title')), el('p', { className: 'hint' }, t('unit.acting.needed')));
+    return;
+  }
+  const [list, all] = await Promise.all([api(unit ? `/api/bookings?unitId=${encodeURIComponent(unit)}` : '/api/bookings'), venues()]);
   const names = new Map(all.map(v => [v.id, v]));
   const body = list.length === 0
     ? el('p', { className: 'hint', id: 'no-bookings' }, t('unit.bookings.empty'))

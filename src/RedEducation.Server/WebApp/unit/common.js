@@ -1,6 +1,6 @@
 // What the views of the unit page share: the venues (read once), bilingual texts of records, refusals in words,
 // and files that need the bearer token (fetched as blobs, offered as object URLs).
-import { api } from '/js/api.js';
+import { api, session } from '/js/api.js';
 import { t, lang } from '/js/i18n.js';
 import { describeError, el } from '/js/page.js';
 
@@ -15,6 +15,30 @@ export function venues() {
 
 export async function venueById(id) {
   return (await venues()).find(v => v.id === id) ?? null;
+}
+
+const ACTING_KEY = 'redu.unit.actingFor';
+
+/**
+ * The unit an administrator books for (chosen on the page); undefined for a unit's own account, whose token names
+ * its unit, so that the field is left out of requests.
+ */
+export function actingUnit() {
+  return session()?.role === 'admin' ? localStorage.getItem(ACTING_KEY) ?? '' : undefined;
+}
+
+/** For an administrator: the field naming the unit the page acts for; null for a unit's own account. */
+export function actingBar(onChange) {
+  if (actingUnit() === undefined) return null;
+  const input = el('input', { id: 'acting-unit', value: actingUnit(), maxLength: 64, placeholder: 'unit1' });
+  return el('form', {
+    className: 'row acting',
+    onsubmit: event => {
+      event.preventDefault();
+      localStorage.setItem(ACTING_KEY, input.value.trim());
+      onChange();
+    },
+  }, el('label', { htmlFor: 'acting-unit' }, t('unit.acting.label')), input, el('button', { type: 'submit' }, t('unit.acting.apply')));
 }
 
 /** A { zh, en } text of the API in the current language, falling back to the other one. */

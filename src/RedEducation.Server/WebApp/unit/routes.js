@@ -3,7 +3,7 @@
 import { api, ApiError } from '/js/api.js';
 import { t } from '/js/i18n.js';
 import { el, chinaToday, addDays, formatDate } from '/js/page.js';
-import { venues, text, heading, statusBadge, problemText, errorLine, opensOn, cities } from './common.js';
+import { venues, text, heading, statusBadge, problemText, errorLine, opensOn, cities, actingUnit } from './common.js';
 import { idempotentSender, lastContact, rememberContact } from './book.js';
 
 export async function routesView(main) {
@@ -66,7 +66,7 @@ function routeCard(route, byId, starts) {
       const planned = plan.stops.map(s => ({ venueId: s.venueId, slot: s.slot }));
       try {
         const result = await send('/api/routes/bookings', {
-          plan: { date: plan.date, stops: planned }, headcount: people, contactName: name.value.trim(), contactPhone: phone.value.trim(),
+          plan: { date: plan.date, stops: planned }, headcount: people, contactName: name.value.trim(), contactPhone: phone.value.trim(), unitId: actingUnit(),
         });
         rememberContact(name.value.trim(), phone.value.trim());
         outcome.replaceChildren(

@@ -3,7 +3,7 @@
 import { startPage, el } from '/js/page.js';
 import { onLangChange, t } from '/js/i18n.js';
 import { messages } from './messages.js';
-import { revokeAll, problemText, errorLine } from './common.js';
+import { revokeAll, problemText, errorLine, actingBar } from './common.js';
 import { venuesView } from './venues.js';
 import { bookView } from './book.js';
 import { bookingsView, bookingView } from './bookings.js';
@@ -11,6 +11,7 @@ import { routesView } from './routes.js';
 
 startPage({ roles: ['unit', 'admin'], messages });
 const main = document.getElementById('main');
+const acting = document.getElementById('acting');
 
 function route() {
   const [view = 'venues', id, date] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
@@ -29,6 +30,7 @@ async function show() {
     if (link.dataset.tab === tab) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
+  acting.replaceChildren(actingBar(show) ?? '');
   main.setAttribute('aria-busy', 'true');
   main.replaceChildren(el('p', { className: 'hint' }, t('unit.loading')));
   try {
