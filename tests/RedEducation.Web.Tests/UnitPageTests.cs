@@ -29,7 +29,7 @@ public sealed class UnitPageTests(WebServer web)
         await ScreenshotAsync(page, $"unit-venues-{language}");
 
         await page.Locator("article.venue[data-venue='leifeng-memorial'] a.button").ClickAsync();
-        var tomorrow = page.Locator($"#calendar [data-date='{Iso(Today.AddDays(1))}']");
+        var tomorrow = await DayCellAsync(page, "#calendar", Today.AddDays(1));
         await Assertions.Expect(tomorrow).ToBeDisabledAsync();
         await Assertions.Expect(tomorrow).ToContainTextAsync(tooSoon);
         await PickSlotAsync(page, "#calendar", day, slot);
@@ -94,6 +94,10 @@ public sealed class UnitPageTests(WebServer web)
         await Assertions.Expect(page.Locator(".booking-info .badge")).ToHaveTextAsync("Cancelled");
         Assert.Equal("cancelled", (string?)(await GetAsync("unit2", $"/api/bookings/{id}"))["status"]);
         await Assertions.Expect(page.Locator("#ticket-qr")).ToHaveCountAsync(0);
+
+        await page.Locator("#language").ClickAsync();
+        await Assertions.Expect(page.Locator(".booking-info .badge")).ToHaveTextAsync("已取消");
+        await Assertions.Expect(page.Locator("main h1")).ToHaveTextAsync("预约详情");
     }
 
     [Fact]
@@ -158,6 +162,8 @@ public sealed class UnitPageTests(WebServer web)
         await using var browser = await web.LaunchAsync();
         var page = await SignedInAsync(browser, "en", "unit2", $"#/book/{venue}");
 
+        // 35 of the day's cap of 300 are taken, though its eight slots of 40 would offer 285.
+        await Assertions.Expect(await DayCellAsync(page, "#calendar", day)).ToContainTextAsync("265 free");
         await PickSlotAsync(page, "#calendar", day, "14:00");
         await FillBookingFormAsync(page, 20, "Ms Wang", "0411 8888 6666");
         await page.Locator("#book-submit").ClickAsync();
@@ -187,7 +193,7 @@ public sealed class UnitPageTests(WebServer web)
 
         await card.Locator("select[name=date]").SelectOptionAsync(Iso(day));
         await card.Locator("input[name=headcount]").FillAsync("80");
-        await card.Locator("input[name=contactName]").FillAsync("Zhao");
+        await card.Locator("input[name=contactName]").FillAsync("赵老师");
         await card.Locator("input[name=contactPhone]").FillAsync("0416-7654321");
         await card.Locator("button[type=submit]").ClickAsync();
         await Assertions.Expect(card.Locator(".route-outcome > p.error")).ToContainTextAsync(notBooked);
@@ -254,15 +260,23 @@ public sealed class UnitPageTests(WebServer web)
         return page;
     }
 
-    /// <summary>Opens the month of <paramref name="day"/> in the calendar under <paramref name="scope"/>, clicks the day, then the slot.</summary>
-    private static async Task PickSlotAsync(IPage page, string scope, DateOnly day, string slot)
+    /// <summary>The calendar under <paramref name="scope"/> turned to the month of <paramref name="day"/>, and that day in it.</summary>
+    private static async Task<ILocator> DayCellAsync(IPage page, string scope, DateOnly day)
     {
         var cell = page.Locator($"{scope} [data-date='{Iso(day)}']");
         while (await cell.CountAsync() == 0)
         {
-            await page.Locator($"{scope} .cal-nav").Last.ClickAsync();
+            var shown = await page.Locator($"{scope} [data-date]").First.GetAttributeAsync("data-date");
+            var navigation = page.Locator($"{scope} .cal-nav");
+            await (string.CompareOrdinal(shown, Iso(day)) < 0 ? navigation.Last : navigation.First).ClickAsync();
         }
-        await cell.ClickAsync();
+        return cell;
+    }
+
+    /// <summary>Clicks <paramref name="day"/> in the calendar under <paramref name="scope"/>, then the slot.</summary>
+    private static async Task PickSlotAsync(IPage page, string scope, DateOnly day, string slot)
+    {
+        await (await DayCellAsync(page, scope, day)).ClickAsync();
         await page.Locator($"{scope} .slots tr[data-slot='{slot}'] button").ClickAsync();
     }
 

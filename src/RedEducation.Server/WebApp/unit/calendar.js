@@ -3,12 +3,20 @@
 import { api } from '/js/api.js';
 import { t, lang } from '/js/i18n.js';
 import { el, chinaToday, addDays, formatDate } from '/js/page.js';
-import { text, problemText, errorLine } from './common.js';
+import { text, problemText, errorLine, opensOn } from './common.js';
 
 const WEEKDAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
 
 function dayNumber(isoDate) {
   return Date.parse(`${isoDate}T00:00:00Z`) / 86_400_000;
+}
+
+/** The first day from first to last on which the venue opens by its rules (first if none), to open the calendar there. */
+function firstOpen(venue, first, last) {
+  for (let date = first; date <= last; date = addDays(date, 1)) {
+    if (opensOn(venue, date)) return date;
+  }
+  return first;
 }
 
 /**
@@ -21,7 +29,7 @@ export function calendar(venue, { id, onPick, date: initialDate, current }) {
   const last = addDays(today, venue.leadMaxDays);
   const cache = new Map();
   let selected = initialDate && dayNumber(initialDate) >= dayNumber(first) && dayNumber(initialDate) <= dayNumber(last) ? initialDate : null;
-  let month = (selected ?? first).slice(0, 7);
+  let month = (selected ?? firstOpen(venue, first, last)).slice(0, 7);
 
   const grid = el('div', { className: 'cal-grid' });
   const title = el('h3', { className: 'cal-month' });
@@ -93,7 +101,9 @@ export function calendar(venue, { id, onPick, date: initialDate, current }) {
     }
     label.textContent = '…';
     availability(date).then(day => {
-      const free = day.slots.reduce((sum, s) => sum + s.remaining, 0);
+      // Slots together may offer more than the daily cap allows.
+      const booked = day.slots.reduce((sum, s) => sum + s.booked, 0);
+      const free = Math.max(0, Math.min(day.slots.reduce((sum, s) => sum + s.remaining, 0), venue.dailyCap - booked));
       const exception = venue.exceptions?.find(e => e.date === date);
       if (!day.open) {
         cell.classList.add('closed');
