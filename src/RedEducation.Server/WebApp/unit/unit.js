@@ -16,14 +16,18 @@ const acting = document.getElementById('acting');
 function route() {
   const [view = 'venues', id, date] = location.hash.replace(/^#\/?/, '').split('/').map(decodeURIComponent);
   switch (view) {
-    case 'book': return { tab: 'venues', draw: () => bookView(main, id, date) };
-    case 'bookings': return { tab: 'bookings', draw: () => (id ? bookingView(main, id) : bookingsView(main)) };
-    case 'routes': return { tab: 'routes', draw: () => routesView(main) };
-    default: return { tab: 'venues', draw: () => venuesView(main) };
+    case 'book': return { tab: 'venues', draw: box => bookView(box, id, date) };
+    case 'bookings': return { tab: 'bookings', draw: box => (id ? bookingView(box, id) : bookingsView(box)) };
+    case 'routes': return { tab: 'routes', draw: box => routesView(box) };
+    default: return { tab: 'venues', draw: box => venuesView(box) };
   }
 }
 
+let shown = 0;
+
+// Each view draws into a box of its own: a view still loading when the user moves on fills a box no longer shown.
 async function show() {
+  const current = ++shown;
   revokeAll();
   const { tab, draw } = route();
   for (const link of document.querySelectorAll('#unit-tabs a')) {
@@ -31,14 +35,15 @@ async function show() {
     else link.removeAttribute('aria-current');
   }
   acting.replaceChildren(actingBar(show) ?? '');
+  const box = el('div', { className: 'view' }, el('p', { className: 'hint' }, t('unit.loading')));
+  main.replaceChildren(box);
   main.setAttribute('aria-busy', 'true');
-  main.replaceChildren(el('p', { className: 'hint' }, t('unit.loading')));
   try {
-    await draw();
+    await draw(box);
   } catch (error) {
-    main.replaceChildren(errorLine(problemText(error)));
+    box.replaceChildren(errorLine(problemText(error)));
   } finally {
-    main.removeAttribute('aria-busy');
+    if (current === shown) main.removeAttribute('aria-busy');
   }
 }
 
