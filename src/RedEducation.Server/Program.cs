@@ -1,6 +1,7 @@
 using RedEducation.Server.Api;
 using RedEducation.Server.Hosting;
 using RedEducation.Server.Routes;
+using RedEducation.Server.Web;
 
 if (ImportCommand.Matches(args))
 {
@@ -13,6 +14,7 @@ builder.AddRedEducationSilo();
 builder.AddRedEducationApi();
 
 var app = builder.Build();
+app.MapRedEducationWeb();
 app.MapRedEducationApi();
 app.Run();
 return 0;
