@@ -33,4 +33,7 @@ public sealed class ApiRefusalException : Exception
     public string Body { get; } = "";
 
     public JsonObject? Problem { get; }
+
+    /// <summary>The WWW-Authenticate challenge of a 401, which says why the token was refused (e.g. that it expired).</summary>
+    public string? Challenge { get; init; }
 }

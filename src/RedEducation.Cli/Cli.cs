@@ -54,7 +54,10 @@ public static partial class Cli
 
     private static RootCommand BuildRoot()
     {
-        var root = new RootCommand("redu — 红色教育预约系统命令行 RedEducation booking and check-in from the command line");
+        var root = new RootCommand(
+            "redu — 红色教育预约系统命令行 RedEducation booking and check-in from the command line.\n"
+            + "退出码 exit codes: 0 done; 1 refused by the server (its problem title, detail and type are printed) or not signed in; "
+            + "2 usage (bad arguments, a missing file); 3 the server cannot be reached; 4 the server failed (5xx).");
         root.Options.Add(ServerOption);
         root.Options.Add(JsonOption);
         root.Options.Add(ConfigDirOption);
@@ -63,8 +66,11 @@ public static partial class Cli
         AddBookingCommands(root);
         AddTicketCommands(root);
         AddCheckInCommands(root);
+        AddDeskCommands(root);
         AddRouteCommands(root);
+        AddStudyRouteCommands(root);
         AddImportCommand(root);
+        AddAdminCommands(root);
         return root;
     }
 
