@@ -7,8 +7,6 @@ namespace RedEducation.Cli;
 
 public static partial class Cli
 {
-    private static readonly Dictionary<string, DayOfWeek> WeekdayNames = BuildWeekdayNames();
-
     /// <summary><c>admin venue|keys|…</c>: what only an administrator may do.</summary>
     private static void AddAdminCommands(RootCommand root)
     {
@@ -212,13 +210,14 @@ public static partial class Cli
         {
             return [];
         }
+        var weekdays = WeekdayNames();
         return [.. text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(name =>
-            WeekdayNames.TryGetValue(name.ToLowerInvariant(), out var day)
+            weekdays.TryGetValue(name.ToLowerInvariant(), out var day)
                 ? day
                 : throw new UsageException($"星期 not a weekday: '{name}' (mon … sun, monday … sunday, 周一 … 周日, or none)")).Distinct()];
     }
 
-    private static Dictionary<string, DayOfWeek> BuildWeekdayNames()
+    private static Dictionary<string, DayOfWeek> WeekdayNames()
     {
         var names = new Dictionary<string, DayOfWeek>(StringComparer.Ordinal);
         foreach (var day in Enum.GetValues<DayOfWeek>())

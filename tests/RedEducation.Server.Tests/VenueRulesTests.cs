@@ -58,6 +58,8 @@ public sealed class VenueRulesTests(RulesServer server) : IClassFixture<RulesSer
     [InlineData("""{"dailyCap":-1}""", "dailyCap")]
     [InlineData("""{"unitCapPerDay":0}""", "unitCapPerDay")]
     [InlineData("""{"hours":{"open":"12:00","lastEntry":"09:00","close":"17:00"}}""", "hours")]
+    [InlineData("""{"location":{"lat":95,"lon":123.4}}""", "coordinate")]
+    [InlineData("""{"accuracyMeters":-5}""", "coordinate.accuracyMeters")]
     public async Task PatchVenue_InconsistentRules_Returns400ValidationFailedAndChangesNothing(string patch, string field)
     {
         using var admin = await server.ClientForAsync("admin");
@@ -67,6 +69,28 @@ public sealed class VenueRulesTests(RulesServer server) : IClassFixture<RulesSer
         await admin.SendRawAsync(HttpMethod.Patch, $"/api/venues/{venueId}", patch).ValidationProblemAsync(field);
 
         Assert.Equal(before, (await admin.GetObjectAsync($"/api/venues/{venueId}")).ToJsonString());
+    }
+
+    [Fact]
+    public async Task PatchVenue_Location_MovesTheVenueAndRecordsWhereThePointCameFrom()
+    {
+        using var admin = await server.ClientForAsync("admin");
+        var venueId = server.RentVenue();
+
+        await PatchAsync(admin, venueId, new JsonObject
+        {
+            ["location"] = new JsonObject { ["lat"] = 41.8, ["lon"] = 123.4 },
+            ["coordinateSource"] = "surveyed at the gate",
+            ["accuracyMeters"] = 15,
+        });
+
+        var venue = await admin.GetObjectAsync($"/api/venues/{venueId}");
+        Assert.Equal(41.8, (double)venue["location"]!["lat"]!);
+        Assert.Equal(123.4, (double)venue["location"]!["lon"]!);
+        Assert.Equal("surveyed at the gate", (string?)venue["coordinate"]!["source"]);
+        Assert.Equal("WGS84", (string?)venue["coordinate"]!["datum"]);
+        Assert.Equal(15, venue["coordinate"].Int("accuracyMeters"));
+        Assert.False((bool)venue["coordinate"]!["approximate"]!);
     }
 
     [Theory]
