@@ -163,7 +163,8 @@ public sealed partial class ImportProgress(TextWriter output, bool bar)
         }
         _phase = phase;
         _last = m.Groups["counts"].Value;
-        await DrawAsync(phase, int.Parse(m.Groups["percent"].Value, CultureInfo.InvariantCulture), _last);
+        // The graph is built from what was read, once both passes are done: its one report is the end.
+        await DrawAsync(phase, phase == "graph" ? 100 : int.Parse(m.Groups["percent"].Value, CultureInfo.InvariantCulture), _last);
         await output.FlushAsync(cancellationToken);
     }
 
