@@ -13,6 +13,8 @@ public static partial class Cli
         var admin = new Command("admin", "管理 administrator tasks: venue rules, ticket keys, accounts, audit");
         admin.Subcommands.Add(VenuePatchCommand());
         admin.Subcommands.Add(TicketKeyCommands());
+        admin.Subcommands.Add(AccountAdminCommands());
+        admin.Subcommands.Add(AuditCommand());
         root.Subcommands.Add(admin);
     }
 
