@@ -71,28 +71,6 @@ public sealed class VenueRulesTests(RulesServer server) : IClassFixture<RulesSer
         Assert.Equal(before, (await admin.GetObjectAsync($"/api/venues/{venueId}")).ToJsonString());
     }
 
-    [Fact]
-    public async Task PatchVenue_Location_MovesTheVenueAndRecordsWhereThePointCameFrom()
-    {
-        using var admin = await server.ClientForAsync("admin");
-        var venueId = server.RentVenue();
-
-        await PatchAsync(admin, venueId, new JsonObject
-        {
-            ["location"] = new JsonObject { ["lat"] = 41.8, ["lon"] = 123.4 },
-            ["coordinateSource"] = "surveyed at the gate",
-            ["accuracyMeters"] = 15,
-        });
-
-        var venue = await admin.GetObjectAsync($"/api/venues/{venueId}");
-        Assert.Equal(41.8, (double)venue["location"]!["lat"]!);
-        Assert.Equal(123.4, (double)venue["location"]!["lon"]!);
-        Assert.Equal("surveyed at the gate", (string?)venue["coordinate"]!["source"]);
-        Assert.Equal("WGS84", (string?)venue["coordinate"]!["datum"]);
-        Assert.Equal(15, venue["coordinate"].Int("accuracyMeters"));
-        Assert.False((bool)venue["coordinate"]!["approximate"]!);
-    }
-
     [Theory]
     [InlineData("""{"slotCapacity":"big"}""")]
     [InlineData("""{"closedWeekdays":["someday"]}""")]
