@@ -177,7 +177,8 @@ public static partial class Cli
         return creating || parsed.GetResult(option) is not null ? ReadPassword(session, username) is { Length: > 0 } typed ? typed : null : null;
     }
 
-    private static JsonArray IdList(string ids) =>
+    /// <summary>Comma-separated ids as a JSON array.</summary>
+    internal static JsonArray IdList(string ids) =>
         new([.. ids.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(v => (JsonNode)JsonValue.Create(v))]);
 
     private static bool Disabled(JsonNode? account) => account?["disabled"] is JsonValue d && d.TryGetValue<bool>(out var yes) && yes;

@@ -205,8 +205,7 @@ internal sealed class PlanInput
         var body = new JsonObject
         {
             ["start"] = Cli.StartNode(parsed.GetValue(Start) ?? throw new UsageException("需要出发地 --start is required")),
-            ["venues"] = new JsonArray([.. venues.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                .Select(v => (JsonNode)JsonValue.Create(v))]),
+            ["venues"] = Cli.IdList(venues),
             ["date"] = parsed.GetValue(Date) ?? throw new UsageException("需要日期 --date is required"),
             ["departAt"] = parsed.GetValue(Depart),
             ["returnToStart"] = parsed.GetValue(ReturnToStart),

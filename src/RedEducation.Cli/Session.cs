@@ -76,6 +76,7 @@ public sealed class Session(Uri server, bool json, TokenStore tokens, TextWriter
             throw new ApiRefusalException(response.StatusCode, reply.Text, reply.TryJson() as JsonObject)
             {
                 Challenge = string.Join(", ", response.Headers.WwwAuthenticate.Select(h => h.ToString())),
+                RetryAfter = response.Headers.RetryAfter?.Delta,
             };
         }
         return reply;
@@ -117,6 +118,12 @@ public sealed class Session(Uri server, bool json, TokenStore tokens, TextWriter
         if ((string?)problem?["type"] is { Length: > 0 } type)
         {
             Error.WriteLine($"  类型 type: {type}");
+        }
+        if (refusal.Status == HttpStatusCode.TooManyRequests)
+        {
+            Error.WriteLine(refusal.RetryAfter is { } wait
+                ? string.Create(CultureInfo.InvariantCulture, $"  稍后重试 try again in {Math.Ceiling(wait.TotalSeconds)} s")
+                : "  稍后重试 try again shortly");
         }
         if (refusal.Status == HttpStatusCode.Unauthorized)
         {

@@ -71,7 +71,7 @@ public static partial class Cli
             var reply = await session.PostAsync("api/routes", new
             {
                 name = parsed.GetValue(name),
-                venueIds = parsed.GetValue(venueIds)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                venueIds = IdList(parsed.GetValue(venueIds)!),
                 notes = parsed.GetValue(notes),
                 sharedWithUnits = parsed.GetValue(shared),
             });
