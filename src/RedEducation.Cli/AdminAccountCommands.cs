@@ -48,7 +48,7 @@ public static partial class Cli
                 ["username"] = user,
                 ["role"] = parsed.GetValue(newRole),
                 ["displayName"] = parsed.GetValue(name),
-                ["password"] = NewPassword(parsed, password, session, user) ?? throw new UsageException("需要密码 a password is required: --password, or type it at the prompt"),
+                ["password"] = NewPassword(parsed, password, session, user, askWhenAbsent: true) ?? throw new UsageException("需要密码 a password is required: --password, or type it at the prompt"),
             };
             if (parsed.GetValue(unit) is { Length: > 0 } unitId)
             {
@@ -87,7 +87,7 @@ public static partial class Cli
             {
                 body["venueIds"] = IdList(ids);
             }
-            if (NewPassword(parsed, newPassword, session, user) is { } secret)
+            if (NewPassword(parsed, newPassword, session, user, askWhenAbsent: false) is { } secret)
             {
                 body["password"] = secret;
             }
@@ -167,14 +167,14 @@ public static partial class Cli
         Arity = ArgumentArity.ZeroOrOne,
     };
 
-    private static string? NewPassword(ParseResult parsed, Option<string?> option, Session session, string username)
+    private static string? NewPassword(ParseResult parsed, Option<string?> option, Session session, string username, bool askWhenAbsent)
     {
         if (parsed.GetValue(option) is { Length: > 0 } given)
         {
             return given;
         }
-        var creating = parsed.CommandResult.Command.Name == "create";
-        return creating || parsed.GetResult(option) is not null ? ReadPassword(session, username) is { Length: > 0 } typed ? typed : null : null;
+        var ask = askWhenAbsent || parsed.GetResult(option) is not null;
+        return ask && ReadPassword(session, username) is { Length: > 0 } typed ? typed : null;
     }
 
     /// <summary>Comma-separated ids as a JSON array.</summary>
