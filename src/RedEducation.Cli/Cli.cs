@@ -105,6 +105,12 @@ public static partial class Cli
             {
                 return session.Unreachable(exception);
             }
+            catch (InvalidDataException exception)
+            {
+                // A 2xx that is not the API's JSON: a proxy's page, or a server that is not RedEducation.
+                await error.WriteLineAsync($"服务器回答无法识别 the answer from {server} is not RedEducation's API: {exception.Message}");
+                return ExitCodes.ServerFault;
+            }
             catch (UsageException usage)
             {
                 await error.WriteLineAsync(usage.Message);

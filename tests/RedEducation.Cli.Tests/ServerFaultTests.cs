@@ -63,6 +63,22 @@ public sealed class ServerFaultTests
         Assert.Equal("", run.Out);
     }
 
+    [Fact]
+    public async Task AnyCommand_SomethingElseAnswers200WithAPage_ExitsFourSayingItIsNotTheApi()
+    {
+        await using var stub = await StubAsync(context =>
+        {
+            context.Response.ContentType = "text/html";
+            return context.Response.WriteAsync("<html><body>Welcome to nginx!</body></html>");
+        });
+
+        var run = await RunAsync(stub, "venues");
+
+        Assert.True(run.Exit == 4, run.ToString());
+        Assert.Contains("is not RedEducation's API", run.Err, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", run.Err, StringComparison.Ordinal);
+    }
+
     private static async Task<CliRun> RunAsync(WebApplication stub, params string[] args)
     {
         using var config = new TempDirectory();
