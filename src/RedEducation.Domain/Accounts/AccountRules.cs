@@ -19,7 +19,7 @@ public static class AccountRules
     };
 
     /// <summary>Lower-case letters, digits, '.', '_' and '-', 3-64 characters, starting with a letter or digit.</summary>
-    public static bool IsValidUsername(string? username) =>
+    public static bool IsValidUsername([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? username) =>
         username is { Length: >= 3 and <= 64 }
         && (char.IsAsciiLetterLower(username[0]) || char.IsAsciiDigit(username[0]))
         && username.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c is '.' or '_' or '-');

@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Mvc;
 using RedEducation.Contracts;
+using RedEducation.Domain.Accounts;
 using RedEducation.Domain.Booking;
 using RedEducation.Server.Auth;
 using RedEducation.Server.Tickets;
@@ -49,6 +50,7 @@ public static class BookingEndpoints
         }
         var unitId = user.IsAdmin() ? body.UnitId : user.UnitId();
         Check(!string.IsNullOrEmpty(unitId), "unitId", "an administrator books for a unit: give its unitId");
+        Check(string.IsNullOrEmpty(unitId) || IsUnitId(unitId), "unitId", "3-64 lower-case letters, digits, '.', '_' or '-'");
         Check(!string.IsNullOrEmpty(body.VenueId), "venueId", "required");
         Check(ApiJson.TryParseDate(body.Date, out var date), "date", "required, as YYYY-MM-DD");
         Check(ApiJson.TryParseTime(body.Slot, out var slot), "slot", "required, as HH:mm");
@@ -79,9 +81,9 @@ public static class BookingEndpoints
     private static async Task<IResult> ListAsync(string? unitId, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets)
     {
         var unit = unitId ?? user.UnitId();
-        if (string.IsNullOrEmpty(unit))
+        if (string.IsNullOrEmpty(unit) || !IsUnitId(unit))
         {
-            return Problems.Validation("unitId", "required for an administrator");
+            return Problems.Validation("unitId", "required for an administrator: 3-64 lower-case letters, digits, '.', '_' or '-'");
         }
         if (!user.MayActFor(unit))
         {
@@ -152,10 +154,13 @@ public static class BookingEndpoints
         return booking is not null && user.MayActFor(booking.UnitId) ? booking : null;
     }
 
+    /// <summary>A unit's id has the form of a user name (unit accounts are made with one).</summary>
+    internal static bool IsUnitId([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? unitId) => AccountRules.IsValidUsername(unitId);
+
     /// <summary>A person's or an account's display name: 1-100 characters after trimming, no control characters.</summary>
-    internal static bool IsName(string? name) =>
+    internal static bool IsName([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? name) =>
         name is not null && name.Trim().Length is >= 1 and <= 100 && !name.Any(char.IsControl);
 
-    private static bool IsPhone(string? phone) =>
+    internal static bool IsPhone([System.Diagnostics.CodeAnalysis.NotNullWhen(true)] string? phone) =>
         phone is not null && phone.Trim().Length is >= 5 and <= 32 && phone.Trim().All(c => char.IsAsciiDigit(c) || c is ' ' or '+' or '-' or '(' or ')');
 }

@@ -67,7 +67,7 @@ public static class RequestLimits
     /// <summary>A phone photo of a ticket.</summary>
     public const long ImageBodyBytes = 10 << 20;
 
-    /// <summary>Without a Retry-After from the limiter, the time one refill takes.</summary>
+    /// <summary>Without a Retry-After from the limiter, one segment of the sliding window: the earliest a permit can come back.</summary>
     private static readonly TimeSpan Refill = TimeSpan.FromSeconds(10);
 
     public static void AddRequestLimits(this WebApplicationBuilder builder)
@@ -120,14 +120,13 @@ public static class RequestLimits
     private static string Account(HttpContext context) =>
         context.User.FindFirstValue("sub") is { } username ? $"account:{username}" : $"ip:{context.Connection.RemoteIpAddress}";
 
-    /// <summary>A bucket of a minute's allowance, refilled a sixth every ten seconds: bursts up to the limit, that rate after.</summary>
-    private static RateLimitPartition<string> Bucket(string key, int perMinute) => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+    /// <summary>At most <paramref name="perMinute"/> in any minute, counted in six ten-second segments: a burst spends the minute's allowance.</summary>
+    private static RateLimitPartition<string> Bucket(string key, int perMinute) => RateLimitPartition.GetSlidingWindowLimiter(key, _ => new SlidingWindowRateLimiterOptions
     {
-        TokenLimit = perMinute,
-        TokensPerPeriod = Math.Max(1, perMinute / 6),
-        ReplenishmentPeriod = Refill,
+        PermitLimit = perMinute,
+        Window = TimeSpan.FromMinutes(1),
+        SegmentsPerWindow = 6,
         QueueLimit = 0,
-        AutoReplenishment = true,
     });
 
     private static async ValueTask RejectAsync(OnRejectedContext context, CancellationToken cancellationToken)

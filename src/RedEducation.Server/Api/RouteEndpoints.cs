@@ -267,11 +267,11 @@ public static class RouteEndpoints
         {
             return Problems.Validation("plan.stops", $"1 to {MaxStops} stops");
         }
-        if (string.IsNullOrEmpty(unitId) || body.Headcount is not > 0 || string.IsNullOrWhiteSpace(body.ContactName) || string.IsNullOrWhiteSpace(body.ContactPhone)
+        if (!BookingEndpoints.IsUnitId(unitId) || body.Headcount is not > 0 || !BookingEndpoints.IsName(body.ContactName) || !BookingEndpoints.IsPhone(body.ContactPhone)
             || idempotencyKey is { Length: 0 or > 128 })
         {
             return Problems.Result("validation-failed", "headcount, contactName, contactPhone (and unitId for an administrator) are required",
-                new Dictionary<string, string[]> { ["body"] = ["headcount > 0, contactName, contactPhone, unitId for admin; Idempotency-Key at most 128 characters"] });
+                new Dictionary<string, string[]> { ["body"] = ["headcount > 0, contactName (1-100 characters), contactPhone (5-32 digits, spaces, '+', '-', '(' or ')'), unitId for admin; Idempotency-Key at most 128 characters"] });
         }
         foreach (var stop in stops)
         {

@@ -134,12 +134,19 @@ internal static class Api
     }
 
     /// <summary>Sends and asserts the status, returning the JSON object of a successful answer.</summary>
-    public static async Task<JsonObject> OkAsync(this Task<HttpResponseMessage> send, HttpStatusCode status = HttpStatusCode.OK)
+    public static async Task<JsonObject> OkAsync(this Task<HttpResponseMessage> send, HttpStatusCode status = HttpStatusCode.OK) =>
+        Assert.IsType<JsonObject>(await send.OkNodeAsync(status));
+
+    /// <summary>Sends and asserts the status, returning the JSON array of a successful answer.</summary>
+    public static async Task<JsonArray> OkArrayAsync(this Task<HttpResponseMessage> send, HttpStatusCode status = HttpStatusCode.OK) =>
+        Assert.IsType<JsonArray>(await send.OkNodeAsync(status));
+
+    private static async Task<JsonNode?> OkNodeAsync(this Task<HttpResponseMessage> send, HttpStatusCode status)
     {
         using var response = await send;
         var text = await response.Content.ReadAsStringAsync(Ct);
         Assert.True(status == response.StatusCode, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        return Assert.IsType<JsonObject>(JsonNode.Parse(text));
+        return JsonNode.Parse(text);
     }
 
     public static int Int(this JsonNode? node, string name) => (int?)node?[name] ?? throw new Xunit.Sdk.XunitException($"no number '{name}' in {node?.ToJsonString()}");

@@ -30,6 +30,10 @@ public class RedEducationServer : IAsyncLifetime
         DataDirectory = _ownedData.Path;
     }
 
+    /// <summary>A server over a fresh data directory of its own, with extra configuration, e.g. its rate limits.</summary>
+    public RedEducationServer(IReadOnlyDictionary<string, string> settings)
+        : this() => _settings = settings;
+
     /// <summary>A server over an existing data directory, which the caller owns (to test what survives a restart).</summary>
     public RedEducationServer(string dataDirectory) => DataDirectory = dataDirectory;
 
