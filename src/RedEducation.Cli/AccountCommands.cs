@@ -38,7 +38,9 @@ public static partial class Cli
         Handle(logout, async (_, session) =>
         {
             var existed = session.Tokens.Delete();
-            await session.Out.WriteLineAsync(existed ? "已退出 signed out" : "未登录 not signed in");
+            await session.Out.WriteLineAsync(session.Json
+                ? new JsonObject { ["signedOut"] = existed }.ToJsonString()
+                : existed ? "已退出 signed out" : "未登录 not signed in");
             return ExitCodes.Ok;
         });
         root.Subcommands.Add(logout);
@@ -51,7 +53,7 @@ public static partial class Cli
                 await session.Error.WriteLineAsync("未登录 not signed in: redu login <user>");
                 return ExitCodes.Refused;
             }
-            var expires = claims["exp"] is JsonValue exp && exp.TryGetValue<long>(out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : (DateTimeOffset?)null;
+            var expires = TokenStore.ExpiresAt(claims);
             var expired = expires is { } e && e <= DateTimeOffset.UtcNow;
             if (session.Json)
             {

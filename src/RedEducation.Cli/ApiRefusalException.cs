@@ -33,4 +33,10 @@ public sealed class ApiRefusalException : Exception
     public string Body { get; } = "";
 
     public JsonObject? Problem { get; }
+
+    /// <summary>The WWW-Authenticate challenge of a 401, which says why the token was refused (e.g. that it expired).</summary>
+    public string? Challenge { get; init; }
+
+    /// <summary>How long a 429 asks the client to wait (its Retry-After), when it says.</summary>
+    public TimeSpan? RetryAfter { get; init; }
 }

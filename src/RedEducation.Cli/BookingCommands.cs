@@ -18,12 +18,7 @@ public static partial class Cli
         var book = new Command("book", "预约 book a group visit") { venueId, date, slot, headcount, contactName, contactPhone, waitlist, key };
         Handle(book, async (parsed, session) =>
         {
-            var idempotencyKey = parsed.GetValue(key) is { Length: > 0 } given ? given : Guid.NewGuid().ToString();
-            if (parsed.GetValue(key) is not { Length: > 0 })
-            {
-                // Printed before the request so that a retry after a lost answer can reuse it and find the same booking.
-                await session.Error.WriteLineAsync($"幂等键 idempotency key: {idempotencyKey}  (重试请用 retry with --key {idempotencyKey})");
-            }
+            var idempotencyKey = await IdempotencyKeyAsync(session, parsed.GetValue(key));
             var reply = await session.PostAsync("api/bookings", new
             {
                 venueId = parsed.GetValue(venueId),
@@ -84,6 +79,18 @@ public static partial class Cli
             await ShowBookingAsync(session, await session.PostAsync(
                 BookingPath(parsed.GetValue(id)!) + "/reschedule", new { date = parsed.GetValue(newDate), slot = parsed.GetValue(newSlot) })));
         root.Subcommands.Add(reschedule);
+    }
+
+    /// <summary>The key given with --key, or a new one, printed before the request so that a retry after a lost answer can reuse it.</summary>
+    private static async Task<string> IdempotencyKeyAsync(Session session, string? given)
+    {
+        if (given is { Length: > 0 })
+        {
+            return given;
+        }
+        var key = Guid.NewGuid().ToString();
+        await session.Error.WriteLineAsync($"幂等键 idempotency key: {key}  (重试请用 retry with --key {key})");
+        return key;
     }
 
     private static string BookingPath(string id) => $"api/bookings/{Session.Escape(id)}";

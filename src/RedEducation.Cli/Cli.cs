@@ -54,7 +54,10 @@ public static partial class Cli
 
     private static RootCommand BuildRoot()
     {
-        var root = new RootCommand("redu — 红色教育预约系统命令行 RedEducation booking and check-in from the command line");
+        var root = new RootCommand(
+            "redu — 红色教育预约系统命令行 RedEducation booking and check-in from the command line.\n"
+            + "退出码 exit codes: 0 done; 1 refused by the server (its problem title, detail and type are printed) or not signed in; "
+            + "2 usage (bad arguments, a missing file); 3 the server cannot be reached; 4 the server failed (5xx).");
         root.Options.Add(ServerOption);
         root.Options.Add(JsonOption);
         root.Options.Add(ConfigDirOption);
@@ -63,8 +66,11 @@ public static partial class Cli
         AddBookingCommands(root);
         AddTicketCommands(root);
         AddCheckInCommands(root);
+        AddDeskCommands(root);
         AddRouteCommands(root);
+        AddStudyRouteCommands(root);
         AddImportCommand(root);
+        AddAdminCommands(root);
         return root;
     }
 
@@ -98,6 +104,12 @@ public static partial class Cli
             catch (TaskCanceledException exception) when (!cancellationToken.IsCancellationRequested)
             {
                 return session.Unreachable(exception);
+            }
+            catch (InvalidDataException exception)
+            {
+                // A 2xx that is not the API's JSON: a proxy's page, or a server that is not RedEducation.
+                await error.WriteLineAsync($"服务器回答无法识别 the answer from {server} is not RedEducation's API: {exception.Message}");
+                return ExitCodes.ServerFault;
             }
             catch (UsageException usage)
             {

@@ -1,6 +1,6 @@
 using System.CommandLine;
-using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Text.Json.Nodes;
 
 namespace RedEducation.Cli;
@@ -9,62 +9,28 @@ public static partial class Cli
 {
     private static void AddRouteCommands(RootCommand root)
     {
-        var start = new Option<string>("--start") { Description = "出发地 start: a venue id or lat,lon (WGS84)", Required = true };
-        var venueList = new Option<string>("--venues") { Description = "场馆 venues to visit, comma-separated ids", Required = true };
-        var date = new Option<string>("--date") { Description = "日期 date, YYYY-MM-DD", Required = true };
-        var depart = new Option<string>("--depart") { Description = "出发时间 departure, HH:mm", DefaultValueFactory = _ => "08:00" };
-        var returnToStart = new Option<bool>("--return") { Description = "返回出发地 return to the start at the end of the day" };
-        var headcount = new Option<int?>("--headcount") { Description = "人数 group size, to find slots with room" };
+        var input = new PlanInput(required: true);
         var gpx = new Option<string?>("--gpx") { Description = "保存 GPX 轨迹 save the plan as GPX" };
-        var plan = new Command("plan", "一日研学路线规划 order venues into one feasible day") { start, venueList, date, depart, returnToStart, headcount, gpx };
+        var geojson = new Option<string?>("--geojson") { Description = "保存 GeoJSON save the plan as GeoJSON (the route line and a point per stop)" };
+        var plan = new Command("plan", "一日研学路线规划 order venues into one feasible day");
+        input.AddTo(plan);
+        plan.Options.Add(gpx);
+        plan.Options.Add(geojson);
         Handle(plan, async (parsed, session) =>
         {
-            var body = new JsonObject
-            {
-                ["start"] = StartNode(parsed.GetValue(start)!),
-                ["venues"] = new JsonArray([.. parsed.GetValue(venueList)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-                    .Select(v => (JsonNode)JsonValue.Create(v))]),
-                ["date"] = parsed.GetValue(date),
-                ["departAt"] = parsed.GetValue(depart),
-                ["returnToStart"] = parsed.GetValue(returnToStart),
-            };
-            if (parsed.GetValue(headcount) is { } people)
-            {
-                body["headcount"] = people;
-            }
+            var body = input.Body(parsed, parsed.GetValue(input.Venues)!);
             var reply = await session.PostAsync("api/routes/plan", body);
             if (parsed.GetValue(gpx) is { Length: > 0 } gpxFile)
             {
                 var track = await session.PostAsync("api/routes/plan", body, accept: "application/gpx+xml");
                 await SaveAsync(session, gpxFile, track.ToArray(), "GPX");
             }
-            if (session.Json)
+            if (parsed.GetValue(geojson) is { Length: > 0 } geojsonFile)
             {
-                return session.WriteJson(reply);
+                var features = PlanGeoJson(reply.Node, (await session.GetAsync("api/venues")).Node.AsArray());
+                await SaveAsync(session, geojsonFile, Encoding.UTF8.GetBytes(features.ToJsonString()), "GeoJSON");
             }
-            var p = reply.Node;
-            await session.Out.WriteLineAsync($"日期 date: {S(p["date"])}  出发 depart: {Hm(p["departAt"])}");
-            var table = new TextTable("#", "场馆 venue", "到达 arrive", "时段 slot", "入馆 visit", "离开 depart");
-            var order = 0;
-            foreach (var stop in p["stops"]?.AsArray() ?? [])
-            {
-                order++;
-                table.Add(N(order), $"{S(stop!["venueId"])} {Bilingual(stop["name"])}", Hm(stop["arrive"]), Hm(stop["slot"]), Hm(stop["visitStart"]), Hm(stop["depart"]));
-            }
-            table.WriteTo(session.Out);
-            var driving = 0.0;
-            foreach (var leg in p["legs"]?.AsArray() ?? [])
-            {
-                driving += D(leg!["durationSeconds"]);
-                await session.Out.WriteLineAsync($"  {S(leg["from"])} → {S(leg["to"])}: {Km(D(leg["distanceMeters"]))}, {Duration(D(leg["durationSeconds"]))}");
-            }
-            if (p["returnAt"] is { } back)
-            {
-                await session.Out.WriteLineAsync($"返回 back at start: {Hm(back)}");
-            }
-            await session.Out.WriteLineAsync(
-                $"总计 total: {Km(D(p["totalDistanceMeters"]))}, 行车 driving {Duration(driving)}, 全天 whole day {Duration(D(p["totalDurationSeconds"]))}");
-            return ExitCodes.Ok;
+            return session.Json ? session.WriteJson(reply) : await ShowPlanAsync(session, reply.Node);
         });
         root.Subcommands.Add(plan);
 
@@ -112,8 +78,80 @@ public static partial class Cli
         root.Subcommands.Add(liaoshen);
     }
 
+    private static async Task<int> ShowPlanAsync(Session session, JsonNode p)
+    {
+        await session.Out.WriteLineAsync($"日期 date: {S(p["date"])}  出发 depart: {Hm(p["departAt"])}");
+        var table = new TextTable("#", "场馆 venue", "到达 arrive", "时段 slot", "入馆 visit", "离开 depart");
+        var order = 0;
+        foreach (var stop in p["stops"]?.AsArray() ?? [])
+        {
+            order++;
+            table.Add(N(order), $"{S(stop!["venueId"])} {Bilingual(stop["name"])}", Hm(stop["arrive"]), Hm(stop["slot"]), Hm(stop["visitStart"]), Hm(stop["depart"]));
+        }
+        table.WriteTo(session.Out);
+        var driving = 0.0;
+        foreach (var leg in p["legs"]?.AsArray() ?? [])
+        {
+            driving += D(leg!["durationSeconds"]);
+            await session.Out.WriteLineAsync($"  {S(leg["from"])} → {S(leg["to"])}: {Km(D(leg["distanceMeters"]))}, {Duration(D(leg["durationSeconds"]))}");
+        }
+        if (p["returnAt"] is { } back)
+        {
+            await session.Out.WriteLineAsync($"返回 back at start: {Hm(back)}");
+        }
+        await session.Out.WriteLineAsync(
+            $"总计 total: {Km(D(p["totalDistanceMeters"]))}, 行车 driving {Duration(driving)}, 全天 whole day {Duration(D(p["totalDurationSeconds"]))}");
+        return ExitCodes.Ok;
+    }
+
+    /// <summary>
+    /// A plan as a GeoJSON FeatureCollection (RFC 7946, WGS84): the driving line with the day's totals, then one point
+    /// per stop in visiting order with its times.
+    /// </summary>
+    private static JsonObject PlanGeoJson(JsonNode plan, JsonArray venues)
+    {
+        var features = new JsonArray
+        {
+            new JsonObject
+            {
+                ["type"] = "Feature",
+                ["geometry"] = plan["geometry"]?.DeepClone(),
+                ["properties"] = new JsonObject
+                {
+                    ["date"] = S(plan["date"]),
+                    ["departAt"] = S(plan["departAt"]),
+                    ["totalDistanceMeters"] = D(plan["totalDistanceMeters"]),
+                    ["totalDurationSeconds"] = D(plan["totalDurationSeconds"]),
+                    ["returnAt"] = plan["returnAt"]?.DeepClone(),
+                },
+            },
+        };
+        var order = 0;
+        foreach (var stop in plan["stops"]?.AsArray() ?? [])
+        {
+            order++;
+            var location = venues.FirstOrDefault(v => S(v?["id"]) == S(stop!["venueId"]))?["location"];
+            features.Add(new JsonObject
+            {
+                ["type"] = "Feature",
+                ["geometry"] = new JsonObject { ["type"] = "Point", ["coordinates"] = new JsonArray(D(location?["lon"]), D(location?["lat"])) },
+                ["properties"] = new JsonObject
+                {
+                    ["order"] = order,
+                    ["venueId"] = S(stop!["venueId"]),
+                    ["name"] = stop["name"]?.DeepClone(),
+                    ["arrive"] = S(stop["arrive"]),
+                    ["slot"] = S(stop["slot"]),
+                    ["visitStart"] = S(stop["visitStart"]),
+                    ["depart"] = S(stop["depart"]),
+                },
+            });
+        }
+        return new JsonObject { ["type"] = "FeatureCollection", ["features"] = features };
+    }
+
     /// <summary>A plan start: "lat,lon" becomes a point, anything else is a venue id.</summary>
-    private static JsonNode StartNode(string start)
+    internal static JsonNode StartNode(string start)
     {
         var parts = start.Split(',', StringSplitOptions.TrimEntries);
         if (parts.Length == 2
@@ -124,71 +162,58 @@ public static partial class Cli
         }
         return JsonValue.Create(start);
     }
+}
 
-    private static void AddImportCommand(RootCommand root)
+/// <summary>The options of a study-day plan (start, venues, date, departure, return, group size), shared by <c>plan</c> and <c>routes book</c>.</summary>
+internal sealed class PlanInput
+{
+    public PlanInput(bool required)
     {
-        var file = Text("file", "OpenStreetMap 提取文件 an .osm.pbf extract, e.g. liaoning-latest.osm.pbf");
-        var dataDir = new Option<string?>("--data-dir") { Description = "服务器数据目录 the server's data directory (default: the server's own setting)" };
-        var serverDll = new Option<string?>("--server-dll") { Description = "服务器程序 path to RedEducation.Server.dll (default: beside redu)" };
-        var import = new Command("import-osm", "导入路网 build the road graph from an OSM extract (runs the server's import command)") { file, dataDir, serverDll };
-        Handle(import, async (parsed, session) =>
-        {
-            var pbf = Path.GetFullPath(parsed.GetValue(file)!);
-            var dir = parsed.GetValue(dataDir) is { Length: > 0 } d ? Path.GetFullPath(d) : null;
-            var serverArgs = new List<string> { "import-osm", pbf };
-            if (dir is not null)
-            {
-                serverArgs.Add($"--RedEducation:DataDirectory={dir}");
-            }
-            var dll = parsed.GetValue(serverDll) is { Length: > 0 } given ? Path.GetFullPath(given) : Path.Combine(AppContext.BaseDirectory, "RedEducation.Server.dll");
-            if (!File.Exists(dll))
-            {
-                await session.Error.WriteLineAsync($"找不到服务器程序 the server is not beside redu ({dll}); give --server-dll, or run from the repository:");
-                await session.Error.WriteLineAsync($"  dotnet run -c Release --project src/RedEducation.Server -- {string.Join(' ', serverArgs.Select(Quote))}");
-                return ExitCodes.Usage;
-            }
-            if (!File.Exists(pbf))
-            {
-                throw new UsageException($"找不到文件 no such file: {pbf}");
-            }
-            return await RunServerImportAsync(session, dll, serverArgs);
-        });
-        root.Subcommands.Add(import);
+        Start = new Option<string>("--start") { Description = "出发地 start: a venue id or lat,lon (WGS84)", Required = required };
+        Venues = new Option<string?>("--venues") { Description = "场馆 venues to visit, comma-separated ids", Required = required };
+        Date = new Option<string>("--date") { Description = "日期 date, YYYY-MM-DD", Required = required };
+        Depart = new Option<string>("--depart") { Description = "出发时间 departure, HH:mm", DefaultValueFactory = _ => "08:00" };
+        ReturnToStart = new Option<bool>("--return") { Description = "返回出发地 return to the start at the end of the day" };
+        Headcount = new Option<int?>("--headcount") { Description = "人数 group size, to find slots with room" };
     }
 
-    /// <summary>Runs <c>dotnet RedEducation.Server.dll import-osm …</c> and streams its progress lines as they come.</summary>
-    private static async Task<int> RunServerImportAsync(Session session, string dll, List<string> serverArgs)
+    public Option<string> Start { get; }
+
+    public Option<string?> Venues { get; }
+
+    public Option<string> Date { get; }
+
+    public Option<string> Depart { get; }
+
+    public Option<bool> ReturnToStart { get; }
+
+    public Option<int?> Headcount { get; }
+
+    public void AddTo(Command command)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        start.ArgumentList.Add(dll);
-        foreach (var arg in serverArgs)
-        {
-            start.ArgumentList.Add(arg);
-        }
-        await session.Error.WriteLineAsync($"运行 running: dotnet {Quote(dll)} {string.Join(' ', serverArgs.Select(Quote))}");
-        using var process = Process.Start(start) ?? throw new UsageException("could not start dotnet");
-        async Task PumpAsync(StreamReader reader, TextWriter writer)
-        {
-            while (await reader.ReadLineAsync(session.CancellationToken) is { } line)
-            {
-                await writer.WriteLineAsync(line);
-                await writer.FlushAsync(session.CancellationToken);
-            }
-        }
-        await Task.WhenAll(PumpAsync(process.StandardOutput, session.Out), PumpAsync(process.StandardError, session.Error));
-        await process.WaitForExitAsync(session.CancellationToken);
-        return process.ExitCode switch
-        {
-            0 => ExitCodes.Ok,
-            2 => ExitCodes.Usage,
-            _ => ExitCodes.ServerFault,
-        };
+        command.Options.Add(Start);
+        command.Options.Add(Venues);
+        command.Options.Add(Date);
+        command.Options.Add(Depart);
+        command.Options.Add(ReturnToStart);
+        command.Options.Add(Headcount);
     }
 
-    private static string Quote(string arg) => arg.Any(char.IsWhiteSpace) ? $"\"{arg}\"" : arg;
+    /// <summary>The body of POST /api/routes/plan for <paramref name="venues"/> (comma-separated ids).</summary>
+    public JsonObject Body(ParseResult parsed, string venues)
+    {
+        var body = new JsonObject
+        {
+            ["start"] = Cli.StartNode(parsed.GetValue(Start) ?? throw new UsageException("需要出发地 --start is required")),
+            ["venues"] = Cli.IdList(venues),
+            ["date"] = parsed.GetValue(Date) ?? throw new UsageException("需要日期 --date is required"),
+            ["departAt"] = parsed.GetValue(Depart),
+            ["returnToStart"] = parsed.GetValue(ReturnToStart),
+        };
+        if (parsed.GetValue(Headcount) is { } people)
+        {
+            body["headcount"] = people;
+        }
+        return body;
+    }
 }

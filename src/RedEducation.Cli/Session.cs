@@ -37,6 +37,8 @@ public sealed class Session(Uri server, bool json, TokenStore tokens, TextWriter
 
     public Task<Reply> PatchAsync(string path, object body) => SendAsync(HttpMethod.Patch, path, JsonContent(body), null);
 
+    public Task<Reply> DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path, null, null);
+
     public Task<Reply> PostContentAsync(string path, HttpContent content) => SendAsync(HttpMethod.Post, path, content, null);
 
     /// <summary>Prints the reply's JSON exactly as the server sent it.</summary>
@@ -71,7 +73,11 @@ public sealed class Session(Uri server, bool json, TokenStore tokens, TextWriter
         var reply = new Reply(response.StatusCode, response.Content.Headers.ContentType?.MediaType, bytes);
         if (!response.IsSuccessStatusCode)
         {
-            throw new ApiRefusalException(response.StatusCode, reply.Text, reply.TryJson() as JsonObject);
+            throw new ApiRefusalException(response.StatusCode, reply.Text, reply.TryJson() as JsonObject)
+            {
+                Challenge = string.Join(", ", response.Headers.WwwAuthenticate.Select(h => h.ToString())),
+                RetryAfter = response.Headers.RetryAfter?.Delta,
+            };
         }
         return reply;
     }
@@ -113,15 +119,38 @@ public sealed class Session(Uri server, bool json, TokenStore tokens, TextWriter
         {
             Error.WriteLine($"  类型 type: {type}");
         }
-        if (refusal.Status == HttpStatusCode.Unauthorized && Tokens.Read() is null)
+        if (refusal.Status == HttpStatusCode.TooManyRequests)
         {
-            Error.WriteLine("  先登录 sign in first: redu login <user>");
+            Error.WriteLine(refusal.RetryAfter is { } wait
+                ? string.Create(CultureInfo.InvariantCulture, $"  稍后重试 try again in {Math.Ceiling(wait.TotalSeconds)} s")
+                : "  稍后重试 try again shortly");
         }
-        else if (refusal.Status is HttpStatusCode.Unauthorized)
+        if (refusal.Status == HttpStatusCode.Unauthorized)
         {
-            Error.WriteLine("  登录已过期？ token expired? sign in again: redu login <user>");
+            Error.WriteLine(SignInAdvice(refusal.Challenge));
         }
         return code;
+    }
+
+    /// <summary>
+    /// Why a 401 happened, from what the server said (its WWW-Authenticate challenge) and the stored token's own expiry:
+    /// not signed in, signed in but the sign-in has expired, or a token this server does not accept.
+    /// </summary>
+    private string SignInAdvice(string? challenge)
+    {
+        if (Tokens.Read() is not { } token)
+        {
+            return "  先登录 sign in first: redu login <user>";
+        }
+        var claims = TokenStore.Claims(token);
+        var user = claims?["sub"]?.ToString() is { Length: > 0 } sub ? sub : "<user>";
+        var expiresAt = TokenStore.ExpiresAt(claims);
+        if (expiresAt <= DateTimeOffset.UtcNow || challenge?.Contains("expired", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            var when = expiresAt is { } at ? string.Create(CultureInfo.InvariantCulture, $" at {at.ToLocalTime():yyyy-MM-dd HH:mm zzz}") : "";
+            return $"  登录已过期 your sign-in expired{when}; sign in again: redu login {user}";
+        }
+        return $"  服务器不接受已保存的令牌 the server does not accept the stored token (another server's, or its key changed); sign in again: redu login {user}";
     }
 
     public int Unreachable(Exception exception)

@@ -61,6 +61,10 @@ public sealed class TokenStore(string directory)
         return existed;
     }
 
+    /// <summary>When a token with these claims expires (its <c>exp</c>), if it says.</summary>
+    public static DateTimeOffset? ExpiresAt(JsonObject? claims) =>
+        claims?["exp"] is JsonValue exp && exp.TryGetValue<long>(out var seconds) ? DateTimeOffset.FromUnixTimeSeconds(seconds) : null;
+
     /// <summary>The claims of a JWT, read without verifying it: only the server can verify, this is for display.</summary>
     public static JsonObject? Claims(string token)
     {

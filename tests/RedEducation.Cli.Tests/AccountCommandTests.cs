@@ -1,4 +1,7 @@
+using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.IdentityModel.JsonWebTokens;
+using Microsoft.IdentityModel.Tokens;
 using RedEducation.Testing;
 
 namespace RedEducation.Cli.Tests;
@@ -71,6 +74,64 @@ public sealed class AccountCommandTests(CliServer server)
         Assert.False(File.Exists(Path.Combine(dir, "token")));
         Assert.Equal(1, whoami.Exit);
         Assert.Contains("未登录 not signed in", whoami.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Logout_Json_SaysWhetherATokenWasRemoved()
+    {
+        var dir = server.NewConfigDir();
+        File.WriteAllText(Path.Combine(dir, "token"), File.ReadAllText(Path.Combine(await server.ConfigDirForAsync("unit2"), "token")));
+
+        var first = await server.RunInAsync(dir, "logout", "--json");
+        var second = await server.RunInAsync(dir, "logout", "--json");
+
+        Assert.True(JsonDocument.Parse(first.Out).RootElement.GetProperty("signedOut").GetBoolean());
+        Assert.False(JsonDocument.Parse(second.Out).RootElement.GetProperty("signedOut").GetBoolean());
+    }
+
+    [Fact]
+    public async Task AnyCommand_ExpiredToken_ExitsOneAndSaysTheSignInExpiredAndHowToSignInAgain()
+    {
+        var dir = server.NewConfigDir();
+        // A token the server itself signed, for unit1, that expired an hour ago.
+        var key = new SymmetricSecurityKey(File.ReadAllBytes(Path.Combine(server.Root, "data", "keys", "token-signing.key")));
+        var now = DateTime.UtcNow;
+        File.WriteAllText(Path.Combine(dir, "token"), new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "rededucation",
+            Audience = "rededucation",
+            Subject = new ClaimsIdentity([new Claim("sub", "unit1"), new Claim("role", "unit")]),
+            IssuedAt = now.AddHours(-13),
+            NotBefore = now.AddHours(-13),
+            Expires = now.AddHours(-1),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        }));
+
+        var run = await server.RunInAsync(dir, "bookings");
+
+        Assert.True(run.Exit == 1, run.ToString());
+        Assert.Contains("登录已过期 your sign-in expired", run.Err, StringComparison.Ordinal);
+        Assert.Contains("redu login unit1", run.Err, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AnyCommand_TokenOfAnotherServer_ExitsOneAndSaysTheTokenIsNotAccepted()
+    {
+        var dir = server.NewConfigDir();
+        var key = new SymmetricSecurityKey(new byte[32]);
+        File.WriteAllText(Path.Combine(dir, "token"), new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
+        {
+            Issuer = "rededucation",
+            Audience = "rededucation",
+            Subject = new ClaimsIdentity([new Claim("sub", "unit1"), new Claim("role", "unit")]),
+            Expires = DateTime.UtcNow.AddHours(1),
+            SigningCredentials = new SigningCredentials(key, SecurityAlgorithms.HmacSha256),
+        }));
+
+        var run = await server.RunInAsync(dir, "bookings");
+
+        Assert.True(run.Exit == 1, run.ToString());
+        Assert.Contains("does not accept the stored token", run.Err, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -130,7 +130,29 @@ public sealed class TicketCommandTests(CliServer server)
 
         Assert.True(run.Exit == 0, run.ToString());
         Assert.Contains("imported", run.Out, StringComparison.Ordinal);
+        // Output that is not a terminal gets the progress as plain lines, no bar.
+        Assert.Contains("ways:", run.Out, StringComparison.Ordinal);
+        Assert.Contains("% of the file)", run.Out, StringComparison.Ordinal);
+        Assert.DoesNotContain("\r", run.Out, StringComparison.Ordinal);
         Assert.True(File.Exists(Path.Combine(data, "roads", "graph.bin")), run.ToString());
+    }
+
+    [Fact]
+    public async Task ImportOsm_ProgressBarAndJson_DrawsABarPerPassOnStandardErrorAndPrintsTheSummaryAsJson()
+    {
+        var data = Path.Combine(server.Root, "import-" + Guid.NewGuid().ToString("N"));
+        var dll = Path.Combine(AppContext.BaseDirectory, "RedEducation.Server.dll");
+
+        var run = await server.RunAnonymousAsync("import-osm", GeoData.MonacoPbfPath, "--data-dir", data, "--server-dll", dll, "--progress", "bar", "--json");
+
+        Assert.True(run.Exit == 0, run.ToString());
+        Assert.Contains("\r读取道路 ways", run.Err, StringComparison.Ordinal);
+        Assert.Contains("[" + new string('#', 30) + "] 100%", run.Err, StringComparison.Ordinal);
+        Assert.Contains("\r建图 graph", run.Err, StringComparison.Ordinal);
+        using var summary = JsonDocument.Parse(run.Out);
+        Assert.True(summary.RootElement.GetProperty("nodes").GetInt64() > 1000, run.Out);
+        Assert.True(summary.RootElement.GetProperty("edges").GetInt64() > 1000, run.Out);
+        Assert.Equal(Path.Combine(data, "roads", "graph.bin"), summary.RootElement.GetProperty("graphFile").GetString());
     }
 
     [Fact]

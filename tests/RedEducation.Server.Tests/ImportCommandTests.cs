@@ -19,6 +19,8 @@ public sealed class ImportCommandTests
 
         Assert.Equal(0, exit);
         Assert.Contains("imported", output.ToString(), StringComparison.Ordinal);
+        // The ways pass reads the whole file; each progress line says how far through it the pass is.
+        Assert.Contains("(100% of the file)", output.ToString(), StringComparison.Ordinal);
         var network = new RoadNetwork(Options.Create(new RedEducationOptions { DataDirectory = data.Path }));
         Assert.StartsWith("imported OSM extract", network.Source, StringComparison.Ordinal);
         // Monaco-Ville to Monte-Carlo casino: a couple of kilometres of streets.

@@ -57,7 +57,10 @@ public sealed record SlotAvailabilityDto(TimeOnly Start, TimeOnly End, int Capac
 
 public sealed record AvailabilityDto(string VenueId, DateOnly Date, bool Open, IReadOnlyList<SlotAvailabilityDto> Slots);
 
-/// <summary>An administrator's change to a venue's rules; absent fields stay as they are.</summary>
+/// <summary>
+/// An administrator's change to a venue's rules; absent fields stay as they are. <see cref="Location"/> is WGS84 (convert
+/// positions read off a Chinese map first); <see cref="CoordinateSource"/> says where it came from.
+/// </summary>
 public sealed record VenuePatch(
     HoursDto? Hours,
     IReadOnlyList<DayOfWeek>? ClosedWeekdays,
@@ -70,7 +73,10 @@ public sealed record VenuePatch(
     int? LeadMinDays,
     int? LeadMaxDays,
     int? UnitCapPerDay,
-    int? VisitMinutes)
+    int? VisitMinutes,
+    LocationDto? Location = null,
+    string? CoordinateSource = null,
+    int? AccuracyMeters = null)
 {
     public VenueProfile ApplyTo(VenueProfile v)
     {
@@ -81,6 +87,10 @@ public sealed record VenuePatch(
             ClosedWeekdays = ClosedWeekdays ?? v.ClosedWeekdays,
             Exceptions = Exceptions ?? v.Exceptions,
             VisitMinutes = VisitMinutes ?? v.VisitMinutes,
+            Coordinate = Location is null
+                ? v.Coordinate with { AccuracyMeters = AccuracyMeters ?? v.Coordinate.AccuracyMeters }
+                : new VenueCoordinate(new GeoPoint(Location.Lat, Location.Lon), CoordinateSource ?? "set by an administrator", "WGS84",
+                    AccuracyMeters ?? v.Coordinate.AccuracyMeters, Approximate: false),
             Limits = new BookingLimits(
                 SlotMinutes ?? l.SlotMinutes, SlotCapacity ?? l.SlotCapacity, DailyCap ?? l.DailyCap,
                 GroupMin ?? l.GroupMin, GroupMax ?? l.GroupMax, LeadMinDays ?? l.LeadMinDays, LeadMaxDays ?? l.LeadMaxDays,
@@ -135,6 +145,10 @@ public static class VenueEndpoints
         {
             // A null entry binds from JSON but breaks every later opening-day check of the venue.
             return Problems.Validation("exceptions", "entries must be objects, not null");
+        }
+        if (patch.CoordinateSource is { Length: > 500 })
+        {
+            return Problems.Validation("coordinateSource", "at most 500 characters");
         }
         if (patch.ClosedWeekdays?.Any(d => !Enum.IsDefined(d)) == true)
         {

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using RedEducation.Geo;
 using RedEducation.Server.Hosting;
 
@@ -34,7 +35,7 @@ public static class ImportCommand
         RoadGraph graph;
         using (var pbf = File.OpenRead(args[1]))
         {
-            graph = OsmImport.FromPbf(pbf, new Progress(output));
+            graph = OsmImport.FromPbf(pbf, new Progress(output, pbf));
         }
         Directory.CreateDirectory(Path.GetDirectoryName(target)!);
         var temporary = target + ".tmp";
@@ -44,14 +45,24 @@ public static class ImportCommand
             file.Flush(flushToDisk: true);
         }
         File.Move(temporary, target, overwrite: true);
-        output.WriteLine($"imported {graph.NodeCount:N0} nodes and {graph.EdgeCount:N0} road edges in {watch.Elapsed.TotalSeconds:0.0} s into {target}; restart the server to use it");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"imported {graph.NodeCount:N0} nodes and {graph.EdgeCount:N0} road edges in {watch.Elapsed.TotalSeconds:0.0} s into {target}; restart the server to use it"));
         return 0;
     }
 
-    /// <summary>Writes progress as it comes, on the calling thread, so that the lines keep their order.</summary>
-    private sealed class Progress(TextWriter output) : IProgress<OsmImportProgress>
+    /// <summary>
+    /// Writes progress as it comes, on the calling thread, so that the lines keep their order. Each line ends with how far
+    /// through the file the current pass is (the import reads the file once for ways, then again for their nodes), which
+    /// <c>redu import-osm</c> draws as a progress bar.
+    /// </summary>
+    private sealed class Progress(TextWriter output, FileStream file) : IProgress<OsmImportProgress>
     {
-        public void Report(OsmImportProgress value) =>
-            output.WriteLine($"  {value.Phase}: {value.ElementsRead:N0} elements read, {value.WaysKept:N0} roads kept, {value.NodesKept:N0} nodes");
+        public void Report(OsmImportProgress value)
+        {
+            var percent = file.Length == 0 ? 100 : (int)(100 * file.Position / file.Length);
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"  {value.Phase}: {value.ElementsRead:N0} elements read, {value.WaysKept:N0} roads kept, {value.NodesKept:N0} nodes ({percent}% of the file)"));
+            output.Flush();
+        }
     }
 }
