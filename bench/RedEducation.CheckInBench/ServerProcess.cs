@@ -90,6 +90,8 @@ internal sealed class ServerProcess : IAsyncDisposable
             $"--RedEducation:DataDirectory={data}",
             $"--RedEducation:SiloPort={FreePort()}",
             $"--RedEducation:GatewayPort={FreePort()}",
+            // Setting up thousands of bookings as a few units: far past the per-account booking limit.
+            "--RedEducation:Limits:BookingChangesPerMinute=1000000",
         }.Concat(extraArguments))
         {
             start.ArgumentList.Add(argument);

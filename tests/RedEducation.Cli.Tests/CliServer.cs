@@ -149,6 +149,8 @@ public sealed class CliServer : IAsyncLifetime
             builder.UseSetting("RedEducation:SiloPort", siloPort.ToString(CultureInfo.InvariantCulture));
             builder.UseSetting("RedEducation:GatewayPort", gatewayPort.ToString(CultureInfo.InvariantCulture));
             builder.UseSetting("RedEducation:SeedDemoAccounts", "true");
+            builder.UseSetting("RedEducation:Limits:BookingChangesPerMinute", "1000000");
+            builder.UseSetting("RedEducation:Limits:RoutePlansPerMinute", "1000000");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("Logging:LogLevel:Orleans", "Error");
             builder.ConfigureTestServices(services => services.AddKeyedSingleton<TimeProvider>(BusinessClock.Key, clock));

@@ -54,6 +54,8 @@ public sealed class ServerProcess : IAsyncDisposable
                      $"--RedEducation:SiloPort={FreePort()}",
                      $"--RedEducation:GatewayPort={FreePort()}",
                      "--RedEducation:SeedDemoAccounts=true",
+                     // The burst books thousands of groups as three units in seconds: far past any per-account limit.
+                     "--RedEducation:Limits:BookingChangesPerMinute=1000000",
                  })
         {
             start.ArgumentList.Add(argument);

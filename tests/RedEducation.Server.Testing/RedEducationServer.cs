@@ -46,6 +46,9 @@ public class RedEducationServer : IAsyncLifetime
     /// <summary>The server's business clock (booking lead times, check-in windows); the system clock unless a test sets its own.</summary>
     public TimeProvider? Clock { get; init; }
 
+    /// <summary>The server's services, e.g. its endpoints.</summary>
+    public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("the server is not started");
+
     public Uri BaseAddress => _factory?.ClientOptions.BaseAddress ?? throw new InvalidOperationException("the server is not started");
 
     public async ValueTask InitializeAsync()
@@ -152,6 +155,9 @@ public class RedEducationServer : IAsyncLifetime
             builder.UseSetting("RedEducation:SiloPort", siloPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("RedEducation:GatewayPort", gatewayPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
             builder.UseSetting("RedEducation:SeedDemoAccounts", "true");
+            // Hundreds of tests book as the same three units within a minute; the rate limit tests set their own limits.
+            builder.UseSetting("RedEducation:Limits:BookingChangesPerMinute", "1000000");
+            builder.UseSetting("RedEducation:Limits:RoutePlansPerMinute", "1000000");
             builder.UseSetting("Logging:LogLevel:Default", "Warning");
             builder.UseSetting("Logging:LogLevel:Orleans", "Error");
             foreach (var (key, value) in settings)

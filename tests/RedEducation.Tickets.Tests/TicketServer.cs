@@ -53,6 +53,7 @@ public sealed class TicketServer : IAsyncLifetime
             web.UseSetting("RedEducation:DataDirectory", _data.Path);
             web.UseSetting("RedEducation:SiloPort", Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
             web.UseSetting("RedEducation:GatewayPort", Ports.Free().ToString(System.Globalization.CultureInfo.InvariantCulture));
+            web.UseSetting("RedEducation:Limits:BookingChangesPerMinute", "1000000");
             web.ConfigureTestServices(s => s.AddKeyedSingleton<TimeProvider>(BusinessClock.Key, Clock));
         });
         var client = _factory.CreateClient();

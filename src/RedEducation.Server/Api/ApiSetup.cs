@@ -1,10 +1,10 @@
-using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using RedEducation.Contracts;
+using RedEducation.Server.Audit;
 using RedEducation.Server.Auth;
 using RedEducation.Server.Routes;
 using RedEducation.Server.Tickets;
@@ -23,6 +23,7 @@ public static class ApiSetup
     public static void AddRedEducationApi(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        // The ceiling for requests no endpoint claims; each API endpoint sets its own (RequestLimits), JSON far less.
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1 << 20);
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
@@ -33,6 +34,7 @@ public static class ApiSetup
         services.AddSingleton<TicketKeyStore>();
         services.AddSingleton<TicketService>();
         services.AddSingleton<RoadNetwork>();
+        services.AddSingleton<AuditLog>();
         services.AddOptions<TicketOptions>().Bind(builder.Configuration.GetSection(TicketOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
@@ -41,6 +43,7 @@ public static class ApiSetup
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = issuer.ValidationParameters;
+                o.Events = new JwtBearerEvents { OnTokenValidated = AccountCheck.OnTokenValidatedAsync };
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(UnitOrAdmin, p => p.RequireRole(Roles.Unit, Roles.Admin))
@@ -49,18 +52,12 @@ public static class ApiSetup
             .AddPolicy(PlannerOrAdmin, p => p.RequireRole(Roles.Planner, Roles.Admin))
             .AddPolicy(RouteReaders, p => p.RequireRole(Roles.Planner, Roles.Admin, Roles.Unit));
 
-        services.AddRateLimiter(o =>
-        {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            // Sign-in is the one place a guesser gains by speed: a few attempts a minute per client address.
-            o.AddPolicy("sign-in", context => RateLimitPartition.GetSlidingWindowLimiter(
-                context.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new SlidingWindowRateLimiterOptions { PermitLimit = 30, Window = TimeSpan.FromMinutes(1), SegmentsPerWindow = 6 }));
-        });
+        builder.AddRequestLimits();
     }
 
     public static void MapRedEducationApi(this WebApplication app)
     {
+        app.UseTrustedForwardedHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseAuthentication();
@@ -76,13 +73,15 @@ public static class ApiSetup
             : Problems.Result("not-found"))
             .ExcludeFromDescription();
 
-        var api = app.MapGroup("/api");
+        var api = app.MapGroup("/api").WithBodyLimit(RequestLimits.JsonBodyBytes);
         api.MapAuth();
         api.MapVenues();
         api.MapBookings();
         api.MapTickets();
         api.MapCheckIns();
         api.MapRoutes();
+        api.MapAccounts();
+        api.MapAudit();
     }
 
     private sealed class SiloReadyCheck(IGrainFactory grains) : IHealthCheck

@@ -28,12 +28,12 @@ public static class BookingEndpoints
     public static void MapBookings(this RouteGroupBuilder api)
     {
         var bookings = api.MapGroup("/bookings").RequireAuthorization(ApiSetup.UnitOrAdmin);
-        bookings.MapPost("/", CreateAsync);
+        bookings.MapPost("/", CreateAsync).RequireRateLimiting(RequestLimits.BookingChanges);
         bookings.MapGet("/", ListAsync);
         bookings.MapGet("/{id}", GetAsync);
-        bookings.MapPatch("/{id}", ResizeAsync);
-        bookings.MapPost("/{id}/cancel", CancelAsync);
-        bookings.MapPost("/{id}/reschedule", RescheduleAsync);
+        bookings.MapPatch("/{id}", ResizeAsync).RequireRateLimiting(RequestLimits.BookingChanges);
+        bookings.MapPost("/{id}/cancel", CancelAsync).RequireRateLimiting(RequestLimits.BookingChanges);
+        bookings.MapPost("/{id}/reschedule", RescheduleAsync).RequireRateLimiting(RequestLimits.BookingChanges);
     }
 
     private static async Task<IResult> CreateAsync(
@@ -152,7 +152,8 @@ public static class BookingEndpoints
         return booking is not null && user.MayActFor(booking.UnitId) ? booking : null;
     }
 
-    private static bool IsName(string? name) =>
+    /// <summary>A person's or an account's display name: 1-100 characters after trimming, no control characters.</summary>
+    internal static bool IsName(string? name) =>
         name is not null && name.Trim().Length is >= 1 and <= 100 && !name.Any(char.IsControl);
 
     private static bool IsPhone(string? phone) =>

@@ -41,8 +41,8 @@ public static class CheckInEndpoints
     {
         var desk = api.MapGroup("/venues/{venueId}").RequireAuthorization(ApiSetup.StaffOrAdmin);
         desk.MapPost("/checkins", CheckInAsync);
-        desk.MapPost("/checkins/image", CheckInImageAsync).DisableAntiforgery().WithMetadata(new RequestSizeLimitAttribute(10 << 20));
-        desk.MapPost("/checkins/sync", SyncAsync);
+        desk.MapPost("/checkins/image", CheckInImageAsync).DisableAntiforgery().WithBodyLimit(RequestLimits.ImageBodyBytes);
+        desk.MapPost("/checkins/sync", SyncAsync).WithBodyLimit(RequestLimits.BatchBodyBytes);
         desk.MapGet("/checkins", LogAsync);
         desk.MapGet("/checkins.csv", CsvAsync);
         desk.MapGet("/manifest", ManifestAsync);

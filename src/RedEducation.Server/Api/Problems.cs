@@ -49,6 +49,11 @@ public static class Problems
         ["group-too-large"] = (422, "The group is larger than the venue accepts / 团体人数过多"),
         ["unit-cap"] = (422, "Your unit has reached its limit for this venue and day / 本单位当日预约人数已达上限"),
         ["idempotency-key-reused"] = (422, "This Idempotency-Key was already used for a different request / 幂等键已用于其他请求"),
+        ["account-not-found"] = (404, "No such account / 账号不存在"),
+        ["username-taken"] = (409, "That user name is already taken / 用户名已被占用"),
+        ["invalid-role"] = (422, "Not a role an account can be given here / 无效的角色"),
+        ["unknown-venue"] = (422, "A venue named in the request does not exist / 请求中的场馆不存在"),
+        ["weak-password"] = (422, "The password is too weak / 密码强度不足"),
         ["too-many-requests"] = (429, "Too many requests; try again shortly / 请求过于频繁"),
         ["unavailable"] = (503, "The service is busy; try again / 服务暂时不可用"),
     };

@@ -60,13 +60,14 @@ public static class RouteEndpoints
     public static void MapRoutes(this RouteGroupBuilder api)
     {
         var routes = api.MapGroup("/routes").RequireAuthorization(ApiSetup.RouteReaders);
-        routes.MapGet("/shortest", ShortestAsync);
-        routes.MapPost("/plan", PlanAsync);
+        routes.MapGet("/shortest", ShortestAsync).RequireRateLimiting(RequestLimits.RoutePlans);
+        routes.MapPost("/plan", PlanAsync).RequireRateLimiting(RequestLimits.RoutePlans);
         routes.MapGet("/liaoshen", LiaoshenAsync);
         routes.MapGet("/", ListAsync);
         routes.MapGet("/{routeId}", GetAsync);
         routes.MapPost("/", SaveAsync).RequireAuthorization(ApiSetup.PlannerOrAdmin);
-        routes.MapPost("/bookings", BookAsync).RequireAuthorization(ApiSetup.UnitOrAdmin);
+        routes.MapPost("/bookings", BookAsync).RequireAuthorization(ApiSetup.UnitOrAdmin)
+            .RequireRateLimiting(RequestLimits.BookingChanges).WithBodyLimit(RequestLimits.BatchBodyBytes);
     }
 
     private static async Task<IResult> ShortestAsync(string? from, string? to, string? datum, IGrainFactory grains, RoadNetwork network)

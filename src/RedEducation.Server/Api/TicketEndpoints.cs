@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using System.Security.Claims;
 using RedEducation.Contracts;
 using RedEducation.Domain.Venues;
+using RedEducation.Server.Audit;
 using RedEducation.Server.Tickets;
 
 namespace RedEducation.Server.Api;
@@ -43,15 +44,29 @@ public static class TicketEndpoints
 
         var keys = api.MapGroup("/admin/ticket-keys").RequireAuthorization(ApiSetup.AdminOnly);
         keys.MapGet("/", (TicketKeyStore store) => TypedResults.Ok(KeyList(store)));
-        keys.MapPost("/", (TicketKeyStore store) =>
+        keys.MapPost("/", async (TicketKeyStore store, ClaimsPrincipal user, AuditLog audit) =>
         {
-            store.Rotate();
+            var id = store.Rotate();
+            await audit.RecordAsync(user, AuditActions.TicketKeyRotate, $"ticket-key/{id}", $"key {id} now signs new tickets");
             return TypedResults.Ok(KeyList(store));
         });
-        keys.MapDelete("/{keyId:int}", (int keyId, TicketKeyStore store) =>
-            keyId is < 0 or > ushort.MaxValue || !store.PublicKeys().Any(k => k.Id == keyId) ? Problems.Result("key-not-found")
-            : keyId == store.ActiveKeyId ? Problems.Result("key-in-use")
-            : store.Retire((ushort)keyId) ? TypedResults.Ok(KeyList(store)) : Problems.Result("key-not-found"));
+        keys.MapDelete("/{keyId:int}", async (int keyId, TicketKeyStore store, ClaimsPrincipal user, AuditLog audit) =>
+        {
+            if (keyId is < 0 or > ushort.MaxValue || !store.PublicKeys().Any(k => k.Id == keyId))
+            {
+                return Problems.Result("key-not-found");
+            }
+            if (keyId == store.ActiveKeyId)
+            {
+                return Problems.Result("key-in-use");
+            }
+            if (!store.Retire((ushort)keyId))
+            {
+                return Problems.Result("key-not-found");
+            }
+            await audit.RecordAsync(user, AuditActions.TicketKeyRetire, $"ticket-key/{keyId}", $"key {keyId} retired: the tickets it signed no longer verify");
+            return TypedResults.Ok(KeyList(store));
+        });
     }
 
     public static IReadOnlyList<TicketKeyDto> KeyList(TicketKeyStore store) =>

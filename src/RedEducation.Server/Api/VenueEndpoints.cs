@@ -1,5 +1,7 @@
+using System.Security.Claims;
 using RedEducation.Contracts;
 using RedEducation.Domain.Venues;
+using RedEducation.Server.Audit;
 
 namespace RedEducation.Server.Api;
 
@@ -123,7 +125,7 @@ public static class VenueEndpoints
             [.. a.Slots.Select(s => new SlotAvailabilityDto(s.Start, s.End, s.Capacity, s.Booked, s.Remaining, s.Waitlisted))]));
     }
 
-    private static async Task<IResult> PatchAsync(string venueId, VenuePatch patch, IGrainFactory grains)
+    private static async Task<IResult> PatchAsync(string venueId, VenuePatch patch, ClaimsPrincipal user, IGrainFactory grains, AuditLog audit)
     {
         if (await FindAsync(venueId, grains) is not { } venue)
         {
@@ -146,6 +148,7 @@ public static class VenueEndpoints
                 problems.GroupBy(p => p.Field).ToDictionary(g => g.Key, g => g.Select(p => p.Message).ToArray()));
         }
         await grains.GetGrain<IVenueGrain>(venueId).UpdateAsync(changed);
+        await audit.RecordAsync(user, AuditActions.VenueUpdate, venueId, AuditLog.Summarize(patch));
         return TypedResults.Ok(VenueDto.From(changed));
     }
 

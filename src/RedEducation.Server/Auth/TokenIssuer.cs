@@ -16,6 +16,7 @@ public sealed class TokenIssuer
 {
     public const string UnitClaim = "unit";
     public const string VenueClaim = "venue";
+    public const string StampClaim = "stamp";
     private const string Issuer = "rededucation";
 
     private readonly TimeProvider _clock;
@@ -50,6 +51,10 @@ public sealed class TokenIssuer
             claims.Add(new Claim(UnitClaim, account.UnitId));
         }
         claims.AddRange(account.VenueIds.Select(v => new Claim(VenueClaim, v)));
+        if (account.Stamp is not null)
+        {
+            claims.Add(new Claim(StampClaim, account.Stamp));
+        }
         var token = new JsonWebTokenHandler().CreateToken(new SecurityTokenDescriptor
         {
             Issuer = Issuer,

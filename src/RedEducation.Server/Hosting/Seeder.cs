@@ -80,6 +80,8 @@ internal sealed partial class Seeder(
         var grain = grains.GetGrain<IAccountGrain>(username);
         if (await grain.GetAsync() is not null)
         {
+            // Accounts stored before the account index existed get their entry now (a no-op once they have it).
+            await grain.IndexAsync();
             return;
         }
         var account = new Account(username, "", role, unitId, venueIds, displayName);
