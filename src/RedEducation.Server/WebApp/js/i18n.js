@@ -48,6 +48,13 @@ export function localName(record) {
   return lang() === 'en' ? (record.nameEn ?? record.name) : (record.name ?? record.nameEn);
 }
 
+/** A text the API gives in both languages ({ zh, en }, e.g. a venue's name) in the current language. */
+export function localText(text) {
+  if (!text) return '';
+  if (typeof text === 'string') return text;
+  return lang() === 'en' ? (text.en || text.zh || '') : (text.zh || text.en || '');
+}
+
 export function translate(root) {
   document.documentElement.lang = lang();
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
