@@ -56,7 +56,9 @@ export class PlannerMap {
         radius: on ? 8 : 6, color: '#7f0000', weight: 2, fillColor: on ? '#b71c1c' : '#ffffff', fillOpacity: 1,
         className: `venue-marker${on ? ' selected' : ''}`,
       });
-      marker.bindTooltip(localText(venue.name), { permanent: true, direction: 'right', offset: [8, 0], className: 'venue-label' });
+      const direction = labelDirection(venue, venues);
+      const offset = { right: [8, 0], left: [-8, 0], top: [0, -8], bottom: [0, 8] }[direction];
+      marker.bindTooltip(localText(venue.name), { permanent: true, direction, offset, className: 'venue-label' });
       marker.on('click', event => {
         L.DomEvent.stopPropagation(event);
         this.onVenueClick?.(venue.id);
@@ -127,4 +129,17 @@ export class PlannerMap {
   invalidate() {
     this.map.invalidateSize();
   }
+}
+
+/**
+ * Where a venue's name goes so that it does not cover a neighbour at province scale: of two venues a few kilometres
+ * apart, the northern one is labelled above and the southern one below; a venue with a neighbour close to its east is
+ * labelled on its left; all others on the right.
+ */
+function labelDirection(venue, venues) {
+  const { lat, lon } = venue.location;
+  const others = venues.filter(v => v !== venue).map(v => ({ dLat: v.location.lat - lat, dLon: v.location.lon - lon }));
+  const twin = others.find(o => Math.abs(o.dLat) < 0.1 && Math.abs(o.dLon) < 0.1);
+  if (twin) return twin.dLat < 0 ? 'top' : 'bottom';
+  return others.some(o => o.dLon > 0 && o.dLon < 0.6 && Math.abs(o.dLat) < 0.25) ? 'left' : 'right';
 }
