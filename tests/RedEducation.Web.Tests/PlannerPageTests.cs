@@ -4,6 +4,8 @@ using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using System.Xml.Linq;
 
+using RedEducation.Testing;
+
 namespace RedEducation.Web.Tests;
 
 public sealed partial class PlannerPageTests(WebServer web)
@@ -15,7 +17,7 @@ public sealed partial class PlannerPageTests(WebServer web)
     [InlineData("en", "closed every Monday")]
     public async Task PlanFourSites_OnAnOpenDay_DrawsTheRouteListsStopsInTimeOrderAndExportsGpx(string language, string mondayWarning)
     {
-        await using var browser = await web.LaunchAsync();
+        await using var browser = await web.LaunchAsync($"--lang={language}");
         var page = await web.NewPageAsync(browser, language, new() { AcceptDownloads = true });
         await WebServer.SignInAsync(page, "planner", "/planner/");
         await Assertions.Expect(page.Locator("body[data-ready=true]")).ToBeAttachedAsync();
@@ -31,12 +33,12 @@ public sealed partial class PlannerPageTests(WebServer web)
         await page.Locator("#start-lat").FillAsync("41.79222");
         await page.Locator("#start-lon").FillAsync("123.43278");
         await page.Locator("#plan-depart").SelectOptionAsync("06:00");
-        await page.Locator("#plan-date").FillAsync(Iso(NextWeekday(DayOfWeek.Monday)));
+        await page.Locator("#plan-date").FillAsync(TestDates.Iso(TestDates.Next(DayOfWeek.Monday)));
         await page.Locator("#plan-date").DispatchEventAsync("change");
         await Assertions.Expect(page.Locator("#warnings li.error").First).ToContainTextAsync(mondayWarning);
 
-        var date = NextWeekday(DayOfWeek.Wednesday);
-        await page.Locator("#plan-date").FillAsync(Iso(date));
+        var date = TestDates.Next(DayOfWeek.Wednesday);
+        await page.Locator("#plan-date").FillAsync(TestDates.Iso(date));
         await page.Locator("#plan-date").DispatchEventAsync("change");
         await Assertions.Expect(page.Locator("#warnings li.error")).ToHaveCountAsync(0);
         await page.Locator("#plan-button").ClickAsync();
@@ -50,7 +52,7 @@ public sealed partial class PlannerPageTests(WebServer web)
         // The stops are listed in the order the server planned them, each entered in time order.
         using var planner = await web.Server.ClientForAsync("planner");
         using var response = await planner.PostAsJsonAsync("/api/routes/plan",
-            new { start = new { lat = 41.79222, lon = 123.43278, datum = "wgs84" }, venues = FourSites, date = Iso(date), departAt = "06:00", headcount = 30 }, TestContext.Current.CancellationToken);
+            new { start = new { lat = 41.79222, lon = 123.43278, datum = "wgs84" }, venues = FourSites, date = TestDates.Iso(date), departAt = "06:00", headcount = 30 }, TestContext.Current.CancellationToken);
         var plan = (await response.Content.ReadFromJsonAsync<JsonObject>(TestContext.Current.CancellationToken))!;
         var planned = plan["stops"]!.AsArray().Select(s => (string)s!["venueId"]!).ToList();
         Assert.Equal(planned, await page.Locator("#stop-list li.stop").EvaluateAllAsync<string[]>("items => items.map(i => i.dataset.venue)"));
@@ -82,7 +84,7 @@ public sealed partial class PlannerPageTests(WebServer web)
     [Fact]
     public async Task SaveRoute_SharedWithUnits_IsListedForAUnit()
     {
-        await using var browser = await web.LaunchAsync();
+        await using var browser = await web.LaunchAsync("--lang=zh-CN");
         var page = await web.NewPageAsync(browser, "zh-CN");
         await WebServer.SignInAsync(page, "planner", "/planner/");
         await Assertions.Expect(page.Locator("body[data-ready=true]")).ToBeAttachedAsync();
@@ -90,7 +92,7 @@ public sealed partial class PlannerPageTests(WebServer web)
         {
             await page.Locator($"#venue-list input[data-venue='{id}']").CheckAsync();
         }
-        await page.Locator("#plan-date").FillAsync(Iso(NextWeekday(DayOfWeek.Thursday)));
+        await page.Locator("#plan-date").FillAsync(TestDates.Iso(TestDates.Next(DayOfWeek.Thursday)));
         await page.Locator("#plan-button").ClickAsync();
         await Assertions.Expect(page.Locator("#stop-list li.stop")).ToHaveCountAsync(2);
 
@@ -117,7 +119,7 @@ public sealed partial class PlannerPageTests(WebServer web)
     [InlineData("en", "Stop 1 of 5", "Stop 5 of 5")]
     public async Task LiaoshenStory_PlayedToTheEnd_ShowsEachStopsStoryInOrder(string language, string first, string last)
     {
-        await using var browser = await web.LaunchAsync();
+        await using var browser = await web.LaunchAsync($"--lang={language}");
         var page = await web.NewPageAsync(browser, language);
         await WebServer.SignInAsync(page, "planner", "/planner/");
         await Assertions.Expect(page.Locator("body[data-ready=true]")).ToBeAttachedAsync();
@@ -153,7 +155,7 @@ public sealed partial class PlannerPageTests(WebServer web)
     [InlineData("en")]
     public async Task PlannerPage_InEachLanguage_ShowsNoUntranslatedKey(string language)
     {
-        await using var browser = await web.LaunchAsync();
+        await using var browser = await web.LaunchAsync($"--lang={language}");
         var page = await web.NewPageAsync(browser, language);
         await WebServer.SignInAsync(page, "planner", "/planner/");
         await Assertions.Expect(page.Locator("body[data-ready=true]")).ToBeAttachedAsync();
@@ -164,17 +166,6 @@ public sealed partial class PlannerPageTests(WebServer web)
         await WebServer.ScreenshotAsync(page, $"planner-map-{language}");
     }
 
-    private static DateOnly NextWeekday(DayOfWeek day)
-    {
-        var date = DateOnly.FromDateTime(DateTime.UtcNow.AddHours(8)).AddDays(4);
-        while (date.DayOfWeek != day)
-        {
-            date = date.AddDays(1);
-        }
-        return date;
-    }
-
-    private static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
     private static TimeOnly Clock(string text) => TimeOnly.ParseExact(HourMinute().Match(text).Value, "HH:mm", CultureInfo.InvariantCulture);
 
