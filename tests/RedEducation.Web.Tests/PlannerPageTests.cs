@@ -36,6 +36,9 @@ public sealed partial class PlannerPageTests(WebServer web)
         await page.Locator("#plan-date").FillAsync(TestDates.Iso(TestDates.Next(DayOfWeek.Monday)));
         await page.Locator("#plan-date").DispatchEventAsync("change");
         await Assertions.Expect(page.Locator("#warnings li.error").First).ToContainTextAsync(mondayWarning);
+        await page.Locator("#plan-button").ClickAsync();
+        await Assertions.Expect(page.Locator("#warnings #infeasible")).ToContainTextAsync(language == "en" ? "Cannot plan" : "无法规划");
+        await Assertions.Expect(page.Locator("#plan-result")).ToBeHiddenAsync();
 
         var date = TestDates.Next(DayOfWeek.Wednesday);
         await page.Locator("#plan-date").FillAsync(TestDates.Iso(date));
@@ -68,6 +71,7 @@ public sealed partial class PlannerPageTests(WebServer web)
         }
         await Assertions.Expect(page.Locator("#leg-table tbody tr")).ToHaveCountAsync(4);
         await Assertions.Expect(page.Locator(".leaflet-marker-icon.start-icon")).ToHaveCountAsync(1);
+        await page.EvaluateAsync("window.scrollTo(0, 0)");
         await WebServer.ScreenshotAsync(page, $"planner-plan-{language}");
 
         var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export-gpx").ClickAsync());

@@ -172,8 +172,7 @@ function drawPlan() {
           venue ? ` · ${t('planner.hours', { open: venue.hours.open, last: venue.hours.lastEntry, close: venue.hours.close })}` : '')));
   }));
   $('leg-table').tBodies[0].replaceChildren(...plan.legs.map(leg => el('tr', {},
-    el('td', {}, placeName(leg.from)),
-    el('td', {}, placeName(leg.to)),
+    el('td', {}, `${placeName(leg.from)} → ${placeName(leg.to)}`),
     el('td', { className: 'num' }, kilometres(leg.distanceMeters)),
     el('td', { className: 'num' }, String(Math.round(leg.durationSeconds / 60))))));
   $('save-form').hidden = !canSave;
