@@ -162,12 +162,21 @@ public sealed class AdminPageTests(WebServer web)
         Assert.DoesNotContain(middle, keys.Select(k => (int)k!["keyId"]!));
         Assert.Equal(signing, (int)keys.Single(k => (bool)k!["signing"]!)!["keyId"]!);
         await WebServer.ScreenshotAsync(page, "admin-keys-zh-CN");
+        // The messages of the Chinese page fade before the English screenshot.
+        await Assertions.Expect(page.Locator("#toasts .toast")).ToHaveCountAsync(0, new() { Timeout = 20_000 });
         await page.Locator("#language").ClickAsync();
         await Assertions.Expect(page.Locator($"#key-table tr[data-key='{signing}']")).ToContainTextAsync("Signing");
         await WebServer.ScreenshotAsync(page, "admin-keys-en");
 
+        // An account with a Chinese name, so that the log has a summary beyond ASCII to show.
+        var planner = $"planner-{Guid.NewGuid():N}"[..16];
+        using var created = await admin.PostAsJsonAsync("/api/admin/accounts",
+            new { username = planner, displayName = "规划处 王老师", role = "planner", password = "planner-password-2026" }, Ct);
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         await page.Locator("#tab-audit").ClickAsync();
         await Assertions.Expect(page.Locator("#audit-table tbody tr", new() { HasText = "Key retired" }).Filter(new() { HasText = $"ticket-key/{middle}" })).ToHaveCountAsync(1);
+        await Assertions.Expect(page.Locator("#audit-table tbody tr", new() { HasText = planner }).First).ToContainTextAsync("规划处 王老师");
+        Assert.DoesNotContain("\\u", await page.Locator("#audit-table").InnerTextAsync(), StringComparison.Ordinal);
         await WebServer.ScreenshotAsync(page, "admin-audit-en");
     }
 

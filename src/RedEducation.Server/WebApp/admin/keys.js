@@ -75,6 +75,11 @@ export class AuditPanel {
       el('td', {}, entry.actor),
       el('td', {}, t(`audit.action.${entry.action}`) === `audit.action.${entry.action}` ? entry.action : t(`audit.action.${entry.action}`)),
       el('td', {}, entry.target),
-      el('td', { className: 'summary' }, entry.summary))));
+      el('td', { className: 'summary' }, readable(entry.summary)))));
   }
+}
+
+/** The server writes summaries as JSON with non-ASCII characters escaped (\u8FBD…); show them as the text they are. */
+function readable(summary) {
+  return summary.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
