@@ -83,6 +83,13 @@ public sealed partial class PlannerPageTests(WebServer web)
         Assert.Equal(4, waypoints.Count);
         Assert.Contains("塔山", waypoints[planned.IndexOf("tashan-memorial")], StringComparison.Ordinal);
         Assert.True(gpx.Descendants(ns + "trkpt").Count() >= 10);
+
+        download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export-geojson").ClickAsync());
+        Assert.EndsWith(".geojson", download.SuggestedFilename, StringComparison.Ordinal);
+        var geoJson = JsonNode.Parse(await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken))!;
+        var features = geoJson["features"]!.AsArray();
+        Assert.Equal("LineString", (string?)features[0]!["geometry"]!["type"]);
+        Assert.Equal(planned, features.Skip(1).Select(f => (string)f!["properties"]!["venueId"]!));
     }
 
     [Fact]
