@@ -38,14 +38,14 @@ public static partial class Cli
             ("leadMaxDays", new("--lead-max") { Description = "最多提前天数 days ahead at most" }),
             ("slotMinutes", new("--slot-minutes") { Description = "时段长度 minutes per slot" }),
             ("visitMinutes", new("--visit-minutes") { Description = "参观时长 minutes a visit takes (route planning)" }),
-            ("accuracyMeters", new("--accuracy") { Description = "位置精度 how far off the location may be, in metres" }),
         };
         var location = new Option<string?>("--location") { Description = "位置 lat,lon in WGS84 (or GCJ-02 with --gcj02)" };
         var gcj02 = new Option<bool>("--gcj02") { Description = "位置取自高德/腾讯地图 the --location was read off a Chinese map (GCJ-02); converted to WGS84" };
         var source = new Option<string?>("--source") { Description = "位置来源 where the location comes from (kept with the venue)" };
+        var accuracy = new Option<int?>("--accuracy") { Description = "位置精度 how far off the location may be, in metres (with --location)" };
         var command = new Command("venue", "修改场馆规则 change a venue's hours, closed days, capacities, limits or location (prints the venue after)")
         {
-            venueId, open, lastEntry, close, closed, closedOn, openOn, location, gcj02, source,
+            venueId, open, lastEntry, close, closed, closedOn, openOn, location, gcj02, source, accuracy,
         };
         foreach (var (_, option) in numbers)
         {
@@ -67,25 +67,22 @@ public static partial class Cli
             }
             if (parsed.GetValue(location) is { } text)
             {
+                // The server converts a GCJ-02 position to WGS84 and stores only that; the venue printed after shows both.
                 var point = ParseLocation(text);
-                if (parsed.GetValue(gcj02))
+                var datum = parsed.GetValue(gcj02) ? "GCJ-02" : "WGS84";
+                var given = string.Create(CultureInfo.InvariantCulture, $"{point.Lat:0.######},{point.Lon:0.######}");
+                patch["location"] = new JsonObject
                 {
-                    var wgs = ChinaCoordinates.Gcj02ToWgs84(point);
-                    await (session.Json ? session.Error : session.Out).WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                        $"GCJ-02 {point.Lat:0.000000},{point.Lon:0.000000} → WGS84 {wgs.Lat:0.000000},{wgs.Lon:0.000000}"));
-                    patch["coordinateSource"] = parsed.GetValue(source) ?? string.Create(CultureInfo.InvariantCulture,
-                        $"set by an administrator from GCJ-02 {point.Lat:0.######},{point.Lon:0.######} (a Chinese web map), converted to WGS84");
-                    point = wgs;
-                }
-                else
-                {
-                    patch["coordinateSource"] = parsed.GetValue(source) ?? "set by an administrator (WGS84)";
-                }
-                patch["location"] = new JsonObject { ["lat"] = Math.Round(point.Lat, 7), ["lon"] = Math.Round(point.Lon, 7) };
+                    ["lat"] = point.Lat,
+                    ["lon"] = point.Lon,
+                    ["datum"] = parsed.GetValue(gcj02) ? "gcj02" : "wgs84",
+                    ["accuracyMeters"] = parsed.GetValue(accuracy),
+                    ["source"] = parsed.GetValue(source) ?? $"set by an administrator from {datum} {given}",
+                };
             }
-            else if (parsed.GetValue(gcj02) || parsed.GetValue(source) is not null)
+            else if (parsed.GetValue(gcj02) || parsed.GetValue(source) is not null || parsed.GetValue(accuracy) is not null)
             {
-                throw new UsageException("--gcj02 和 --source 需与 --location 同用 --gcj02 and --source go with --location");
+                throw new UsageException("--gcj02、--source 和 --accuracy 需与 --location 同用 --gcj02, --source and --accuracy go with --location");
             }
             var times = new[] { parsed.GetValue(open), parsed.GetValue(lastEntry), parsed.GetValue(close) };
             var dated = parsed.GetValue(closedOn) is { Length: > 0 } || parsed.GetValue(openOn) is { Length: > 0 };

@@ -49,6 +49,7 @@ public class RedEducationServer : IAsyncLifetime
 
     /// <summary>The server's business clock (booking lead times, check-in windows); the system clock unless a test sets its own.</summary>
     public TimeProvider? Clock { get; init; }
+
     /// <summary>The server's services, e.g. its endpoints.</summary>
     public IServiceProvider Services => _factory?.Services ?? throw new InvalidOperationException("the server is not started");
 

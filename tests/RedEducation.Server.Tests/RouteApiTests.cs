@@ -116,10 +116,13 @@ public sealed class RouteApiTests(RouteServer server) : IClassFixture<RouteServe
         request.Headers.Accept.ParseAdd("application/gpx+xml");
 
         using var response = await planner.SendAsync(request, Ct);
-        var gpx = XDocument.Parse(await response.Content.ReadAsStringAsync(Ct));
+        // Read from the bytes, as a GPX tool reads a saved file: the declared encoding must be the one sent.
+        using var bytes = new MemoryStream(await response.Content.ReadAsByteArrayAsync(Ct));
+        var gpx = XDocument.Load(bytes);
 
         XNamespace ns = "http://www.topografix.com/GPX/1/1";
         Assert.Equal("application/gpx+xml", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("utf-8", gpx.Declaration?.Encoding, ignoreCase: true);
         Assert.Equal(4, gpx.Root!.Elements(ns + "wpt").Count());
         Assert.True(gpx.Root.Element(ns + "trk")!.Descendants(ns + "trkpt").Count() > 5);
     }

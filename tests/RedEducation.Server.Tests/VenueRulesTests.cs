@@ -58,8 +58,8 @@ public sealed class VenueRulesTests(RulesServer server) : IClassFixture<RulesSer
     [InlineData("""{"dailyCap":-1}""", "dailyCap")]
     [InlineData("""{"unitCapPerDay":0}""", "unitCapPerDay")]
     [InlineData("""{"hours":{"open":"12:00","lastEntry":"09:00","close":"17:00"}}""", "hours")]
-    [InlineData("""{"location":{"lat":95,"lon":123.4}}""", "coordinate")]
-    [InlineData("""{"accuracyMeters":-5}""", "coordinate.accuracyMeters")]
+    [InlineData("""{"location":{"lat":95,"lon":123.4}}""", "location")]
+    [InlineData("""{"location":{"lat":41.1,"lon":121.1,"accuracyMeters":-5}}""", "coordinate.accuracyMeters")]
     public async Task PatchVenue_InconsistentRules_Returns400ValidationFailedAndChangesNothing(string patch, string field)
     {
         using var admin = await server.ClientForAsync("admin");

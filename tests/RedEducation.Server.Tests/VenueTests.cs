@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json.Nodes;
 using RedEducation.Server.Tests.Infrastructure;
+using RedEducation.Domain.Geography;
 using RedEducation.Testing;
 using static RedEducation.Server.Tests.Infrastructure.Api;
 
@@ -147,6 +148,44 @@ public sealed class VenueTests(SharedServer server)
 
         var venue = await client.GetObjectAsync("/api/venues/leifeng-memorial");
         Assert.Equal(TestVenues.Seed("leifeng-memorial").Limits.DailyCap, venue.Int("dailyCap"));
+    }
+
+    [Fact]
+    public async Task PatchVenue_LocationInGcj02_StoresTheWgs84PointWithItsAccuracy()
+    {
+        // The seeded point as a Chinese web map shows it (about 500 m off); sent back, it must be stored where it was.
+        var seeded = TestVenues.Seed(SharedServer.SmallVenue).Coordinate.Point;
+        var gcj = ChinaCoordinates.Wgs84ToGcj02(new LatLon(seeded.Lat, seeded.Lon));
+        using var admin = await server.ClientForAsync("admin");
+
+        var venue = await admin.SendJsonAsync(HttpMethod.Patch, $"/api/venues/{SharedServer.SmallVenue}", new JsonObject
+        {
+            ["location"] = new JsonObject { ["lat"] = gcj.Lat, ["lon"] = gcj.Lon, ["datum"] = "gcj02", ["accuracyMeters"] = 2500 },
+        }).OkAsync();
+
+        Assert.Equal(seeded.Lat, (double)venue["location"]!["lat"]!, 5);
+        Assert.Equal(seeded.Lon, (double)venue["location"]!["lon"]!, 5);
+        Assert.NotEqual(gcj.Lat, (double)venue["location"]!["lat"]!, 4);
+        Assert.Equal(2500, venue["coordinate"].Int("accuracyMeters"));
+        Assert.Equal("WGS84", venue["coordinate"].Str("datum"));
+        using var anonymous = server.Anonymous();
+        var stored = await anonymous.GetObjectAsync($"/api/venues/{SharedServer.SmallVenue}");
+        Assert.Equal(seeded.Lat, (double)stored["location"]!["lat"]!, 5);
+        Assert.Contains("gcj02", stored["coordinate"].Str("source"), StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{\"location\":{\"lat\":41.1,\"lon\":121.1,\"datum\":\"utm\"}}", "location.datum")]
+    [InlineData("{\"location\":{\"lat\":141.1,\"lon\":121.1}}", "location")]
+    [InlineData("{\"location\":{\"lon\":121.1}}", "location")]
+    public async Task PatchVenue_BadLocation_Returns400AndKeepsThePoint(string body, string field)
+    {
+        using var admin = await server.ClientForAsync("admin");
+
+        await admin.SendRawAsync(HttpMethod.Patch, "/api/venues/heishan-memorial", body).ValidationProblemAsync(field);
+
+        var venue = await admin.GetObjectAsync("/api/venues/heishan-memorial");
+        Assert.Equal(TestVenues.Seed("heishan-memorial").Coordinate.Point.Lat, (double)venue["location"]!["lat"]!, 6);
     }
 
     private static async Task AssertVenueOrRouteNotFoundAsync(HttpResponseMessage response)

@@ -52,6 +52,16 @@ public static class TestDates
         return date;
     }
 
+    /// <summary>The first <paramref name="day"/> at least <paramref name="daysAhead"/> days from today (China time).</summary>
+    public static DateOnly Next(DayOfWeek day, int daysAhead = 4)
+    {
+        var date = Today.AddDays(daysAhead);
+        return date.AddDays(((int)day - (int)date.DayOfWeek + 7) % 7);
+    }
+
+    /// <summary>A date as the API writes it, yyyy-MM-dd.</summary>
+    public static string Iso(DateOnly date) => date.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+
     /// <summary>The first date at least <paramref name="daysAhead"/> days from today on which the venue is closed.</summary>
     public static DateOnly NextClosed(VenueProfile venue, int daysAhead)
     {

@@ -342,7 +342,7 @@ public static class RouteEndpoints
             ? (RoadNetwork.ToWgs84(lat, lon, datum), null)
             : (null, Problems.Validation(field, "latitude in [-90, 90], longitude in [-180, 180]"));
 
-    private static bool TryDatum(string? text, out Datum datum)
+    internal static bool TryDatum(string? text, out Datum datum)
     {
         datum = Datum.Wgs84;
         return text is null || Enum.TryParse(text, ignoreCase: true, out datum) && Enum.IsDefined(datum);

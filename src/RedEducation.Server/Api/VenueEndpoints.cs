@@ -2,6 +2,7 @@ using System.Security.Claims;
 using RedEducation.Contracts;
 using RedEducation.Domain.Venues;
 using RedEducation.Server.Audit;
+using RedEducation.Server.Routes;
 
 namespace RedEducation.Server.Api;
 
@@ -57,10 +58,7 @@ public sealed record SlotAvailabilityDto(TimeOnly Start, TimeOnly End, int Capac
 
 public sealed record AvailabilityDto(string VenueId, DateOnly Date, bool Open, IReadOnlyList<SlotAvailabilityDto> Slots);
 
-/// <summary>
-/// An administrator's change to a venue's rules; absent fields stay as they are. <see cref="Location"/> is WGS84 (convert
-/// positions read off a Chinese map first); <see cref="CoordinateSource"/> says where it came from.
-/// </summary>
+/// <summary>An administrator's change to a venue's rules; absent fields stay as they are.</summary>
 public sealed record VenuePatch(
     HoursDto? Hours,
     IReadOnlyList<DayOfWeek>? ClosedWeekdays,
@@ -74,23 +72,21 @@ public sealed record VenuePatch(
     int? LeadMaxDays,
     int? UnitCapPerDay,
     int? VisitMinutes,
-    LocationDto? Location = null,
-    string? CoordinateSource = null,
-    int? AccuracyMeters = null)
+    LocationPatch? Location = null)
 {
-    public VenueProfile ApplyTo(VenueProfile v)
+    /// <summary>The venue with the patch applied; <paramref name="wgs84"/> is <see cref="Location"/> converted to WGS84, when given.</summary>
+    public VenueProfile ApplyTo(VenueProfile v, GeoPoint? wgs84 = null)
     {
         var l = v.Limits;
         return v with
         {
+            Coordinate = wgs84 is null || Location is null ? v.Coordinate : new VenueCoordinate(
+                wgs84, Location.Source?.Trim() is { Length: > 0 } source ? source : $"set by an administrator ({Location.Datum ?? "wgs84"} input)",
+                "WGS84", Location.AccuracyMeters ?? v.Coordinate.AccuracyMeters, Location.Approximate ?? v.Coordinate.Approximate),
             Hours = Hours is null ? v.Hours : new DailyHours(Hours.Open, Hours.LastEntry, Hours.Close),
             ClosedWeekdays = ClosedWeekdays ?? v.ClosedWeekdays,
             Exceptions = Exceptions ?? v.Exceptions,
             VisitMinutes = VisitMinutes ?? v.VisitMinutes,
-            Coordinate = Location is null
-                ? v.Coordinate with { AccuracyMeters = AccuracyMeters ?? v.Coordinate.AccuracyMeters }
-                : new VenueCoordinate(new GeoPoint(Location.Lat, Location.Lon), CoordinateSource ?? "set by an administrator", "WGS84",
-                    AccuracyMeters ?? v.Coordinate.AccuracyMeters, Approximate: false),
             Limits = new BookingLimits(
                 SlotMinutes ?? l.SlotMinutes, SlotCapacity ?? l.SlotCapacity, DailyCap ?? l.DailyCap,
                 GroupMin ?? l.GroupMin, GroupMax ?? l.GroupMax, LeadMinDays ?? l.LeadMinDays, LeadMaxDays ?? l.LeadMaxDays,
@@ -98,6 +94,12 @@ public sealed record VenuePatch(
         };
     }
 }
+
+/// <summary>
+/// A venue's new position as read off a map: <see cref="Datum"/> wgs84 (the default), gcj02 (Amap, Tencent) or bd09
+/// (Baidu); the server converts it to WGS84 with <see cref="RedEducation.Domain.Geography.ChinaCoordinates"/> and stores only that.
+/// </summary>
+public sealed record LocationPatch(double? Lat, double? Lon, string? Datum, int? AccuracyMeters, bool? Approximate, string? Source);
 
 public static class VenueEndpoints
 {
@@ -146,15 +148,29 @@ public static class VenueEndpoints
             // A null entry binds from JSON but breaks every later opening-day check of the venue.
             return Problems.Validation("exceptions", "entries must be objects, not null");
         }
-        if (patch.CoordinateSource is { Length: > 500 })
-        {
-            return Problems.Validation("coordinateSource", "at most 500 characters");
-        }
         if (patch.ClosedWeekdays?.Any(d => !Enum.IsDefined(d)) == true)
         {
             return Problems.Validation("closedWeekdays", "entries must be weekday names");
         }
-        var changed = patch.ApplyTo(venue);
+        GeoPoint? wgs84 = null;
+        if (patch.Location is { } location)
+        {
+            if (!RouteEndpoints.TryDatum(location.Datum, out var datum))
+            {
+                return Problems.Validation("location.datum", "wgs84, gcj02 or bd09");
+            }
+            if (location is not { Lat: { } lat, Lon: { } lon } || !new GeoPoint(lat, lon).IsValid)
+            {
+                return Problems.Validation("location", "lat in [-90, 90] and lon in [-180, 180]");
+            }
+            if (location.Source is { Length: > 500 })
+            {
+                return Problems.Validation("location.source", "at most 500 characters");
+            }
+            var point = RoadNetwork.ToWgs84(lat, lon, datum);
+            wgs84 = new GeoPoint(Math.Round(point.Y, 7), Math.Round(point.X, 7));
+        }
+        var changed = patch.ApplyTo(venue, wgs84);
         var problems = changed.Problems();
         if (problems.Count > 0)
         {

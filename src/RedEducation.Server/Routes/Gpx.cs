@@ -13,7 +13,9 @@ public static class Gpx
 
     public static string Of(PlanDto plan, IReadOnlyList<VenueProfile> venues)
     {
-        var text = new StringBuilder();
+        // A writer over a StringBuilder declares encoding="utf-16", but the answer goes out as UTF-8: a saved .gpx file
+        // would then not parse in any strict reader. Declare what is sent.
+        using var text = new Utf8StringWriter();
         using (var xml = XmlWriter.Create(text, new XmlWriterSettings { Indent = true, Encoding = Encoding.UTF8 }))
         {
             xml.WriteStartElement("gpx", Namespace);
@@ -52,5 +54,10 @@ public static class Gpx
     {
         xml.WriteAttributeString("lat", lat.ToString("0.######", CultureInfo.InvariantCulture));
         xml.WriteAttributeString("lon", lon.ToString("0.######", CultureInfo.InvariantCulture));
+    }
+
+    private sealed class Utf8StringWriter() : StringWriter(CultureInfo.InvariantCulture)
+    {
+        public override Encoding Encoding => Encoding.UTF8;
     }
 }

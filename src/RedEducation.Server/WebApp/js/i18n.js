@@ -48,6 +48,13 @@ export function localName(record) {
   return lang() === 'en' ? (record.nameEn ?? record.name) : (record.name ?? record.nameEn);
 }
 
+/** A text the API gives in both languages ({ zh, en }, e.g. a venue's name) in the current language. */
+export function localText(text) {
+  if (!text) return '';
+  if (typeof text === 'string') return text;
+  return lang() === 'en' ? (text.en || text.zh || '') : (text.zh || text.en || '');
+}
+
 export function translate(root) {
   document.documentElement.lang = lang();
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
@@ -85,6 +92,16 @@ addMessages({
     'common.offline': '网络不可用',
     'common.error': '出错了',
     'common.people': '{n} 人',
+    'day.monday': '周一',
+    'day.tuesday': '周二',
+    'day.wednesday': '周三',
+    'day.thursday': '周四',
+    'day.friday': '周五',
+    'day.saturday': '周六',
+    'day.sunday': '周日',
+    'datum.wgs84': 'WGS84（GPS）',
+    'datum.gcj02': 'GCJ-02（高德、腾讯）',
+    'datum.bd09': 'BD-09（百度）',
   },
   en: {
     'app.name': 'Red Education · Study Visits',
@@ -112,5 +129,15 @@ addMessages({
     'common.offline': 'No network',
     'common.error': 'Something went wrong',
     'common.people': '{n} people',
+    'day.monday': 'Monday',
+    'day.tuesday': 'Tuesday',
+    'day.wednesday': 'Wednesday',
+    'day.thursday': 'Thursday',
+    'day.friday': 'Friday',
+    'day.saturday': 'Saturday',
+    'day.sunday': 'Sunday',
+    'datum.wgs84': 'WGS84 (GPS)',
+    'datum.gcj02': 'GCJ-02 (Amap, Tencent)',
+    'datum.bd09': 'BD-09 (Baidu)',
   },
 });
