@@ -15,6 +15,7 @@ public static partial class ClientSetup
             {
                 client.UseRedisClustering(redis => Cluster.ConfigureRedis(redis, options));
                 client.Configure<Orleans.Configuration.GatewayOptions>(Cluster.TuneGateways);
+                client.Configure<Orleans.Configuration.ClientMessagingOptions>(Cluster.TuneClientMessaging);
             }
             else
             {
