@@ -18,6 +18,8 @@ public sealed class FrontEndFixture : IAsyncLifetime
 
     public string FrontEndData => Path.Combine(_root.Path, "front-end");
 
+    public string KeyDirectory => Path.Combine(_root.Path, "keys");
+
     public ServerProcess Silo => _silo ?? throw new InvalidOperationException("not started");
 
     public ServerProcess FrontEnd => _frontEnd ?? throw new InvalidOperationException("not started");
@@ -25,8 +27,7 @@ public sealed class FrontEndFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        var keys = Path.Combine(_root.Path, "keys");
-        ServerProcess.RunCommand("generate-keys", keys);
+        ServerProcess.RunCommand("generate-keys", KeyDirectory);
         var gatewayPort = Ports.Free();
         _silo = await ServerProcess.StartAsync(Http, cancellationToken,
             "--RedEducation:Role=Silo",
@@ -36,7 +37,7 @@ public sealed class FrontEndFixture : IAsyncLifetime
         _frontEnd = await ServerProcess.StartAsync(Http, cancellationToken,
             "--RedEducation:Role=FrontEnd",
             $"--RedEducation:DataDirectory={FrontEndData}",
-            $"--RedEducation:KeyDirectory={keys}",
+            $"--RedEducation:KeyDirectory={KeyDirectory}",
             $"--RedEducation:GatewayPort={gatewayPort}");
         Api = new PublicApi(Http) { BaseAddress = _frontEnd.BaseAddress };
     }
@@ -99,6 +100,22 @@ public sealed class FrontEndTests(FrontEndFixture fixture) : IClassFixture<Front
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal([1], keys.RootElement.EnumerateArray().Select(k => k.GetProperty("keyId").GetInt32()));
         Assert.False(Directory.Exists(Path.Combine(fixture.FrontEndData, "keys")), "the front end made keys of its own in its data directory");
+    }
+
+    [Fact]
+    public async Task FrontEnd_RotateTicketKey_RefusedBecauseTheKeysAreShared()
+    {
+        var cancellationToken = TestContext.Current.CancellationToken;
+        var admin = await fixture.Api.SignInAsync("admin", cancellationToken);
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.FrontEnd.BaseAddress, "/api/admin/ticket-keys"));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
+
+        using var response = await fixture.Http.SendAsync(request, cancellationToken);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+
+        Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+        Assert.Equal("/problems/keys-shared", problem.RootElement.GetProperty("type").GetString());
+        Assert.Equal(["00001.ed25519", "token-signing.key"], Directory.GetFiles(fixture.KeyDirectory).Select(Path.GetFileName).Order(StringComparer.Ordinal));
     }
 
     [Theory]

@@ -45,11 +45,16 @@ public static class TicketEndpoints
         keys.MapGet("/", (TicketKeyStore store) => TypedResults.Ok(KeyList(store)));
         keys.MapPost("/", (TicketKeyStore store) =>
         {
+            if (store.Shared)
+            {
+                return Problems.Result("keys-shared");
+            }
             store.Rotate();
             return TypedResults.Ok(KeyList(store));
         });
         keys.MapDelete("/{keyId:int}", (int keyId, TicketKeyStore store) =>
-            keyId is < 0 or > ushort.MaxValue || !store.PublicKeys().Any(k => k.Id == keyId) ? Problems.Result("key-not-found")
+            store.Shared ? Problems.Result("keys-shared")
+            : keyId is < 0 or > ushort.MaxValue || !store.PublicKeys().Any(k => k.Id == keyId) ? Problems.Result("key-not-found")
             : keyId == store.ActiveKeyId ? Problems.Result("key-in-use")
             : store.Retire((ushort)keyId) ? TypedResults.Ok(KeyList(store)) : Problems.Result("key-not-found"));
     }

@@ -20,6 +20,7 @@ public sealed class TicketKeyStore : IDisposable
     public TicketKeyStore(IOptions<RedEducationOptions> options)
     {
         _directory = options.Value.KeyPath;
+        Shared = options.Value.Role == ServerRole.FrontEnd || options.Value.Clustering == ClusteringKind.Redis;
         SigningKeys.Prepare(_directory);
         foreach (var file in Directory.GetFiles(_directory, SigningKeys.TicketKeyPattern))
         {
@@ -29,6 +30,12 @@ public sealed class TicketKeyStore : IDisposable
             }
         }
     }
+
+    /// <summary>
+    /// Whether other processes sign and verify with the same key directory (a front end, or any process of a Redis
+    /// cluster). They would not see a key rotated or retired here, so then only the operator changes keys.
+    /// </summary>
+    public bool Shared { get; }
 
     public ushort ActiveKeyId => _keys.Keys.Last();
 
