@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Text.Json;
 using RedEducation.Testing;
 
@@ -74,9 +73,7 @@ public sealed class FrontEndTests(FrontEndFixture fixture) : IClassFixture<Front
         var booked = await api.BookAsync(unit, new PlannedBooking(0, "unit1", $"front-end-{Guid.NewGuid():N}", venue.Id, date, venue.Slots[0].Start, 12), cancellationToken);
         Assert.True(booked.Status == HttpStatusCode.Created, $"{(int)booked.Status} {booked.Text}{Environment.NewLine}{fixture.FrontEnd.OutputTail}");
         var again = await api.GetBookingAsync(unit, booked.Booking!.Id, cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(fixture.FrontEnd.BaseAddress, $"/api/bookings/{booked.Booking.Id}/ticket.png"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", unit);
-        using var png = await fixture.Http.SendAsync(request, cancellationToken);
+        using var png = await api.SendAsync(HttpMethod.Get, $"/api/bookings/{booked.Booking.Id}/ticket.png", unit, cancellationToken);
 
         Assert.Equal("confirmed", booked.Booking.Status);
         Assert.Equal(12, again.Booking?.Headcount);
@@ -91,10 +88,8 @@ public sealed class FrontEndTests(FrontEndFixture fixture) : IClassFixture<Front
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var admin = await fixture.Api.SignInAsync("admin", cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(fixture.FrontEnd.BaseAddress, "/api/admin/ticket-keys"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
 
-        using var response = await fixture.Http.SendAsync(request, cancellationToken);
+        using var response = await fixture.Api.SendAsync(HttpMethod.Get, "/api/admin/ticket-keys", admin, cancellationToken);
         using var keys = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
@@ -107,10 +102,8 @@ public sealed class FrontEndTests(FrontEndFixture fixture) : IClassFixture<Front
     {
         var cancellationToken = TestContext.Current.CancellationToken;
         var admin = await fixture.Api.SignInAsync("admin", cancellationToken);
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(fixture.FrontEnd.BaseAddress, "/api/admin/ticket-keys"));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", admin);
 
-        using var response = await fixture.Http.SendAsync(request, cancellationToken);
+        using var response = await fixture.Api.SendAsync(HttpMethod.Post, "/api/admin/ticket-keys", admin, cancellationToken);
         using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);

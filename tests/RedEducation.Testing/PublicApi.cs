@@ -108,6 +108,13 @@ public sealed class PublicApi(HttpClient http)
         return JsonSerializer.Deserialize<AvailabilityReply>(text, Json)!;
     }
 
+    /// <summary>Any request with <paramref name="token"/> as bearer; the caller reads and disposes the response.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, CancellationToken cancellationToken)
+    {
+        using var request = Request(method, path, token, null);
+        return await http.SendAsync(request, cancellationToken);
+    }
+
     private HttpRequestMessage Request(HttpMethod method, string path, string token, object? body)
     {
         var request = new HttpRequestMessage(method, new Uri(BaseAddress, path));
