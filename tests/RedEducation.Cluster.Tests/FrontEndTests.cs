@@ -112,6 +112,18 @@ public sealed class FrontEndTests(FrontEndFixture fixture) : IClassFixture<Front
     }
 
     [Theory]
+    [InlineData("/")]
+    [InlineData("/unit/")]
+    [InlineData("/staff/")]
+    public async Task FrontEnd_WebPages_Served(string path)
+    {
+        using var response = await fixture.Http.GetAsync(new Uri(fixture.FrontEnd.BaseAddress, path), TestContext.Current.CancellationToken);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/html", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Theory]
     [InlineData("/health/live")]
     [InlineData("/health/ready")]
     public async Task Silo_Health_Answers200(string path)
@@ -125,7 +137,8 @@ public sealed class FrontEndTests(FrontEndFixture fixture) : IClassFixture<Front
     [InlineData("/api/venues")]
     [InlineData("/api/auth/token")]
     [InlineData("/docs")]
-    public async Task Silo_Api_IsNotServedThere(string path)
+    [InlineData("/unit/")]
+    public async Task Silo_ApiAndPages_AreNotServedThere(string path)
     {
         using var response = await fixture.Http.GetAsync(new Uri(fixture.Silo.BaseAddress, path), TestContext.Current.CancellationToken);
 
