@@ -5,6 +5,9 @@ public interface IStudyRouteGrain : IGrainWithStringKey
 {
     Task<StudyRoute?> GetAsync();
     Task SaveAsync(StudyRoute route);
+
+    /// <summary>Saves <paramref name="route"/> only if no route is stored yet; false when one was.</summary>
+    Task<bool> CreateAsync(StudyRoute route);
 }
 
 public static class StudyRoutes

@@ -17,4 +17,14 @@ internal sealed class StudyRouteGrain([PersistentState("studyroute", Stores.Main
         state.State.Route = route;
         await state.WriteStateAsync();
     }
+
+    public async Task<bool> CreateAsync(StudyRoute route)
+    {
+        if (state.State.Route is not null)
+        {
+            return false;
+        }
+        await SaveAsync(route);
+        return true;
+    }
 }

@@ -41,9 +41,9 @@ public sealed class KillMidBurstFixture : IAsyncLifetime
     private ServerProcess? _killed;
     private ServerProcess? _server;
 
-    public KillMidBurstFixture() => Api = new Api(_http);
+    public KillMidBurstFixture() => Api = new PublicApi(_http);
 
-    public Api Api { get; }
+    public PublicApi Api { get; }
 
     public string Date { get; } = ApiDate(TestDates.Today.AddDays(10));
 
@@ -75,17 +75,7 @@ public sealed class KillMidBurstFixture : IAsyncLifetime
         Tokens = tokens;
 
         // Small groups in slots of 300: hundreds of bookings fit, and the slot that gets half of the requests fills early.
-        var venue = await Api.PatchVenueAsync(admin, VenueId, new
-        {
-            slotCapacity = SlotCapacity,
-            dailyCap = 100_000,
-            groupMin = 1,
-            groupMax = 10,
-            leadMinDays = 0,
-            leadMaxDays = 60,
-            unitCapPerDay = 100_000,
-            closedWeekdays = Array.Empty<string>(),
-        }, cancellationToken);
+        var venue = await Api.OpenForLoadAsync(admin, VenueId, SlotCapacity, cancellationToken);
         Assert.True(venue.Slots.Count >= 2, "the venue needs at least two slots");
 
         Attempts = await BurstAsync(Plan([.. venue.Slots.Select(s => s.Start)]), cancellationToken);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using RedEducation.Domain.Booking;
+using RedEducation.Testing;
 
 namespace RedEducation.Durability.Tests;
 

@@ -28,6 +28,7 @@ public static class Problems
         ["over-headcount"] = (409, "More people than remain on this booking; nobody was admitted / 超出剩余人数，未放行"),
         ["key-in-use"] = (409, "The signing key cannot be retired; rotate first / 当前签名密钥不能停用"),
         ["key-not-found"] = (404, "No such ticket key / 密钥不存在"),
+        ["keys-shared"] = (409, "In a cluster the ticket keys are the operator's: change the key directory, then restart / 集群模式下密钥由运维在密钥目录中管理"),
         ["invalid-code"] = (422, "Not a valid ticket: the code or its signature is wrong / 无效凭证"),
         ["wrong-venue"] = (422, "This ticket is for another venue / 非本馆凭证"),
         ["wrong-date"] = (422, "This ticket is for another day / 非当日凭证"),

@@ -52,6 +52,10 @@ public static class TicketEndpoints
         });
         keys.MapDelete("/{keyId:int}", async (int keyId, TicketKeyStore store, ClaimsPrincipal user, AuditLog audit) =>
         {
+            if (store.Shared)
+            {
+                return Problems.Result("keys-shared");
+            }
             if (keyId is < 0 or > ushort.MaxValue || !store.PublicKeys().Any(k => k.Id == keyId))
             {
                 return Problems.Result("key-not-found");

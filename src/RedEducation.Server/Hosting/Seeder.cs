@@ -64,13 +64,9 @@ internal sealed partial class Seeder(
     /// <summary>The Liaoshen Campaign route, the first study route: its stops in historical order.</summary>
     private async Task SeedCampaignRouteAsync(IReadOnlyList<VenueProfile> venues)
     {
-        var route = grains.GetGrain<IStudyRouteGrain>(StudyRoutes.Liaoshen);
-        if (await route.GetAsync() is not null)
-        {
-            return;
-        }
+        // Create-if-absent inside the grain: silos starting together never overwrite a route a planner has edited since.
         var stops = venues.Where(v => v.CampaignStop is not null).OrderBy(v => v.CampaignStop!.Order).Select(v => v.Id).ToList();
-        await route.SaveAsync(new StudyRoute(StudyRoutes.Liaoshen, "重走辽沈战役之路 Retracing the Liaoshen Campaign", stops,
+        await grains.GetGrain<IStudyRouteGrain>(StudyRoutes.Liaoshen).CreateAsync(new StudyRoute(StudyRoutes.Liaoshen, "重走辽沈战役之路 Retracing the Liaoshen Campaign", stops,
             "1948-09-12 — 1948-11-02", "system", SharedWithUnits: true, DateTimeOffset.UnixEpoch));
         await grains.GetGrain<ICatalogGrain>(Catalogs.StudyRoutes).AddAsync(StudyRoutes.Liaoshen);
     }

@@ -3,7 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
-namespace RedEducation.Durability.Tests;
+namespace RedEducation.Testing;
 
 public sealed record TokenReply(string AccessToken, string Role, string? UnitId);
 
@@ -28,8 +28,8 @@ public sealed record PlannedBooking(int Index, string Unit, string Key, string V
 /// <summary>What came back for one sent request.</summary>
 public sealed record Reply(HttpStatusCode Status, BookingReply? Booking, string? ProblemType, string Text);
 
-/// <summary>The public HTTP API of api.md, as an outside client uses it.</summary>
-public sealed class Api(HttpClient http)
+/// <summary>The public HTTP API of api.md, as an outside client uses it (tests that run the server as a separate process).</summary>
+public sealed class PublicApi(HttpClient http)
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -48,9 +48,26 @@ public sealed class Api(HttpClient http)
         using var request = Request(HttpMethod.Patch, $"/api/venues/{venueId}", adminToken, patch);
         using var response = await http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        Assert.True(response.IsSuccessStatusCode, $"PATCH venue: {(int)response.StatusCode} {text}");
+        Expect(response.IsSuccessStatusCode, $"PATCH venue: {(int)response.StatusCode} {text}");
         return JsonSerializer.Deserialize<VenueReply>(text, Json)!;
     }
+
+    /// <summary>
+    /// Opens a venue to a load: every weekday, from today to 60 days ahead, groups of 1 to 10, slots of
+    /// <paramref name="slotCapacity"/> and no daily or per-unit cap, so that only the slots' capacity refuses bookings.
+    /// </summary>
+    public Task<VenueReply> OpenForLoadAsync(string adminToken, string venueId, int slotCapacity, CancellationToken cancellationToken) =>
+        PatchVenueAsync(adminToken, venueId, new
+        {
+            slotCapacity,
+            dailyCap = 100_000,
+            groupMin = 1,
+            groupMax = 10,
+            leadMinDays = 0,
+            leadMaxDays = 60,
+            unitCapPerDay = 100_000,
+            closedWeekdays = Array.Empty<string>(),
+        }, cancellationToken);
 
     /// <summary>POST /api/bookings with the planned key and body. Connection failures surface as HttpRequestException.</summary>
     public async Task<Reply> BookAsync(string token, PlannedBooking booking, CancellationToken cancellationToken)
@@ -79,7 +96,7 @@ public sealed class Api(HttpClient http)
         using var request = Request(HttpMethod.Get, $"/api/bookings?unitId={Uri.EscapeDataString(unitId)}", token, null);
         using var response = await http.SendAsync(request, cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        Assert.True(response.IsSuccessStatusCode, $"GET bookings of {unitId}: {(int)response.StatusCode} {text}");
+        Expect(response.IsSuccessStatusCode, $"GET bookings of {unitId}: {(int)response.StatusCode} {text}");
         return JsonSerializer.Deserialize<List<BookingReply>>(text, Json)!;
     }
 
@@ -87,8 +104,15 @@ public sealed class Api(HttpClient http)
     {
         using var response = await http.GetAsync(new Uri(BaseAddress, $"/api/venues/{venueId}/availability?date={date}"), cancellationToken);
         var text = await response.Content.ReadAsStringAsync(cancellationToken);
-        Assert.True(response.IsSuccessStatusCode, $"GET availability: {(int)response.StatusCode} {text}");
+        Expect(response.IsSuccessStatusCode, $"GET availability: {(int)response.StatusCode} {text}");
         return JsonSerializer.Deserialize<AvailabilityReply>(text, Json)!;
+    }
+
+    /// <summary>Any request with <paramref name="token"/> as bearer; the caller reads and disposes the response.</summary>
+    public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, CancellationToken cancellationToken)
+    {
+        using var request = Request(method, path, token, null);
+        return await http.SendAsync(request, cancellationToken);
     }
 
     private HttpRequestMessage Request(HttpMethod method, string path, string token, object? body)
@@ -100,6 +124,15 @@ public sealed class Api(HttpClient http)
             request.Content = JsonContent.Create(body, options: Json);
         }
         return request;
+    }
+
+    /// <summary>For calls a test needs to succeed to go on; the failure carries the server's answer.</summary>
+    private static void Expect(bool success, string failure)
+    {
+        if (!success)
+        {
+            throw new InvalidOperationException(failure);
+        }
     }
 
     private static string? ProblemType(string text)

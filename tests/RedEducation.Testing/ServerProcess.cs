@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Reflection;
 
-namespace RedEducation.Durability.Tests;
+namespace RedEducation.Testing;
 
 /// <summary>
 /// The real server, built with the same configuration as these tests, run as a child process on a data directory and
@@ -33,34 +32,24 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The last lines the server wrote, for failure messages.</summary>
     public string OutputTail => string.Join(Environment.NewLine, _output);
 
-    /// <summary>Starts the server on <paramref name="dataDirectory"/> and returns once /health/ready answers 200.</summary>
-    public static async Task<ServerProcess> StartAsync(string dataDirectory, HttpClient http, CancellationToken cancellationToken)
+    /// <summary>Starts the embedded default (silo and API in one) on <paramref name="dataDirectory"/>; returns once /health/ready answers 200.</summary>
+    public static Task<ServerProcess> StartAsync(string dataDirectory, HttpClient http, CancellationToken cancellationToken) =>
+        StartAsync(http, cancellationToken,
+            $"--RedEducation:DataDirectory={dataDirectory}",
+            $"--RedEducation:SiloPort={Ports.Free()}",
+            $"--RedEducation:GatewayPort={Ports.Free()}");
+
+    /// <summary>
+    /// Starts the server with the demo accounts, a free HTTP port and <paramref name="settings"/> (command-line
+    /// configuration such as <c>--RedEducation:Role=Silo</c>); returns once /health/ready answers 200.
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(HttpClient http, CancellationToken cancellationToken, params string[] settings)
     {
         var serverDirectory = ServerDirectory();
-        var httpPort = FreePort();
-        var start = new ProcessStartInfo(DotnetHost())
-        {
-            // The README's run command starts the server from its own folder: appsettings.json is read from there.
-            WorkingDirectory = serverDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-                 {
-                     Path.Combine(serverDirectory, "RedEducation.Server.dll"),
-                     "--urls", $"http://127.0.0.1:{httpPort}",
-                     $"--RedEducation:DataDirectory={dataDirectory}",
-                     $"--RedEducation:SiloPort={FreePort()}",
-                     $"--RedEducation:GatewayPort={FreePort()}",
-                     "--RedEducation:SeedDemoAccounts=true",
-                     // The burst books thousands of groups as three units in seconds: far past any per-account limit.
-                     "--RedEducation:Limits:BookingChangesPerMinute=1000000",
-                 })
-        {
-            start.ArgumentList.Add(argument);
-        }
-
+        var httpPort = Ports.Free();
+        var start = Start(serverDirectory, ["--urls", $"http://127.0.0.1:{httpPort}", "--RedEducation:SeedDemoAccounts=true",
+            // Tests and benchmarks book thousands of groups as a few accounts in seconds: far past any per-account limit.
+            "--RedEducation:Limits:BookingChangesPerMinute=1000000", .. settings]);
         var process = new Process { StartInfo = start };
         var server = new ServerProcess(process, new Uri($"http://127.0.0.1:{httpPort}"));
         process.OutputDataReceived += (_, e) => server.Remember(e.Data);
@@ -153,6 +142,31 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Runs a command of the server (such as <c>generate-keys &lt;dir&gt;</c>) to completion; returns what it printed.</summary>
+    public static string RunCommand(params string[] arguments)
+    {
+        var serverDirectory = ServerDirectory();
+        return Shell.Run(DotnetHost(), [Path.Combine(serverDirectory, "RedEducation.Server.dll"), .. arguments], serverDirectory);
+    }
+
+    private static ProcessStartInfo Start(string serverDirectory, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(DotnetHost())
+        {
+            // The README's run command starts the server from its own folder: appsettings.json is read from there.
+            WorkingDirectory = serverDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(Path.Combine(serverDirectory, "RedEducation.Server.dll"));
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+        return start;
+    }
+
     /// <summary>src/RedEducation.Server/bin/{the configuration these tests were built in}/net10.0 of this repository.</summary>
     private static string ServerDirectory()
     {
@@ -177,11 +191,4 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The dotnet host that runs these tests when it is known (dotnet test/run set it), else the one on PATH.</summary>
     private static string DotnetHost() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
 }
