@@ -12,6 +12,7 @@ need /usr/lib/postgresql/15/bin/initdb postgresql-15
 [ -f /usr/share/postgresql/15/extension/postgis.control ] || packages+=(postgresql-15-postgis-3)
 need osmium osmium-tool
 need osm2pgrouting osm2pgrouting
+need redis-server redis-server   # the cluster tests' membership table (Orleans Redis clustering)
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq

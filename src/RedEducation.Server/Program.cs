@@ -1,4 +1,3 @@
-using RedEducation.Server.Api;
 using RedEducation.Server.Hosting;
 using RedEducation.Server.Routes;
 
@@ -6,14 +5,17 @@ if (ImportCommand.Matches(args))
 {
     return ImportCommand.Run(args, Console.Out);
 }
+if (GenerateKeysCommand.Matches(args))
+{
+    return GenerateKeysCommand.Run(args, Console.Out);
+}
 
 // Content from beside the binary (appsettings.json, geodata), whatever the working directory; data goes where configured.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
-builder.AddRedEducationSilo();
-builder.AddRedEducationApi();
+builder.AddRedEducation();   // silo, HTTP API, or both: RedEducation:Role (Hosting/ServerRoles.cs)
 
 var app = builder.Build();
-app.MapRedEducationApi();
+app.MapRedEducation();
 app.Run();
 return 0;
 

@@ -2,7 +2,6 @@ using System.Threading.RateLimiting;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Identity;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using RedEducation.Contracts;
 using RedEducation.Server.Auth;
@@ -27,14 +26,12 @@ public static class ApiSetup
         services.ConfigureHttpJsonOptions(o => ApiJson.Configure(o.SerializerOptions));
         services.AddProblemDetails(o => o.CustomizeProblemDetails = Problems.Customize);
         services.AddOpenApi();
-        services.AddHealthChecks().AddCheck<SiloReadyCheck>("silo", tags: ["ready"]);
 
         services.AddSingleton<TokenIssuer>();
         services.AddSingleton<TicketKeyStore>();
         services.AddSingleton<TicketService>();
         services.AddSingleton<RoadNetwork>();
         services.AddOptions<TicketOptions>().Bind(builder.Configuration.GetSection(TicketOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
             .Configure<TokenIssuer>((o, issuer) =>
@@ -69,8 +66,6 @@ public static class ApiSetup
 
         app.MapOpenApi();
         app.MapScalarApiReference("/docs");
-        app.MapHealthChecks("/health/live", new() { Predicate = _ => false });
-        app.MapHealthChecks("/health/ready", new() { Predicate = c => c.Tags.Contains("ready") });
         app.MapGet("/problems/{name}", (string name) => Problems.Catalog.TryGetValue(name, out var p)
             ? Results.Text($"{name}: {p.Title} (HTTP {p.Status})")
             : Problems.Result("not-found"))
@@ -83,14 +78,5 @@ public static class ApiSetup
         api.MapTickets();
         api.MapCheckIns();
         api.MapRoutes();
-    }
-
-    private sealed class SiloReadyCheck(IGrainFactory grains) : IHealthCheck
-    {
-        public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
-        {
-            var venues = await grains.GetGrain<ICatalogGrain>(Catalogs.Venues).ListAsync();
-            return venues.Count > 0 ? HealthCheckResult.Healthy() : HealthCheckResult.Unhealthy("venues not seeded yet");
-        }
     }
 }

@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -9,8 +8,9 @@ using RedEducation.Server.Hosting;
 namespace RedEducation.Server.Auth;
 
 /// <summary>
-/// Issues and validates bearer tokens (JWT, HMAC-SHA256). The key is made on first start and kept in the data
-/// directory (mode 600), so tokens survive a restart and the key never leaves the server.
+/// Issues and validates bearer tokens (JWT, HMAC-SHA256). The key is read from the key directory (made there on first
+/// start, mode 600), so tokens survive a restart, every front end of a cluster accepts them, and the key never leaves
+/// the servers.
 /// </summary>
 public sealed class TokenIssuer
 {
@@ -25,7 +25,9 @@ public sealed class TokenIssuer
     {
         _clock = clock;
         _lifetime = options.Value.TokenLifetime;
-        Key = new SymmetricSecurityKey(LoadOrCreateKey(options.Value.DataPath("keys", "token-signing.key")));
+        var directory = options.Value.KeyPath;
+        SigningKeys.Prepare(directory);
+        Key = new SymmetricSecurityKey(File.ReadAllBytes(Path.Combine(directory, SigningKeys.TokenKeyFile)));
     }
 
     public SymmetricSecurityKey Key { get; }
@@ -61,27 +63,6 @@ public sealed class TokenIssuer
             SigningCredentials = new SigningCredentials(Key, SecurityAlgorithms.HmacSha256),
         });
         return (token, expires);
-    }
-
-    private static byte[] LoadOrCreateKey(string path)
-    {
-        if (File.Exists(path))
-        {
-            return File.ReadAllBytes(path);
-        }
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var key = RandomNumberGenerator.GetBytes(32);
-        var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows())
-        {
-            fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-        using (var file = new FileStream(path, fileOptions))
-        {
-            file.Write(key);
-            file.Flush(flushToDisk: true);
-        }
-        return key;
     }
 }
 

@@ -1,6 +1,4 @@
 using Orleans.Configuration;
-using Orleans.Serialization;
-using RedEducation.Contracts;
 using RedEducation.Domain;
 using RedEducation.Grains;
 using RedEducation.Storage;
@@ -9,20 +7,26 @@ namespace RedEducation.Server.Hosting;
 
 public static class SiloSetup
 {
-    /// <summary>Co-hosts a single Orleans silo with grain state in SQLite under the data directory, or in PostgreSQL when configured.</summary>
-    public static void AddRedEducationSilo(this WebApplicationBuilder builder)
+    /// <summary>
+    /// Hosts an Orleans silo: the embedded single silo (localhost clustering), or one silo of a cluster whose membership
+    /// is kept in Redis; grain state in SQLite under the data directory, or in PostgreSQL when configured.
+    /// </summary>
+    internal static void AddRedEducationSilo(this WebApplicationBuilder builder, RedEducationOptions options)
     {
-        builder.Services.AddOptions<RedEducationOptions>()
-            .Bind(builder.Configuration.GetSection(RedEducationOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        var options = builder.Configuration.GetSection(RedEducationOptions.Section).Get<RedEducationOptions>() ?? new RedEducationOptions();
-
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddKeyedSingleton(BusinessClock.Key, TimeProvider.System);
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            if (options.Clustering == ClusteringKind.Redis)
+            {
+                silo.UseRedisClustering(redis => Cluster.ConfigureRedis(redis, options));
+                silo.ConfigureEndpoints(
+                    options.ResolveAdvertisedAddress(Environment.GetEnvironmentVariable("POD_IP")), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+                silo.Configure<ClusterMembershipOptions>(Cluster.TuneMembership);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort);
+            }
+            Cluster.ConfigureIdentity(silo.Services, options);
             if (options.Storage == StorageKind.Postgres)
             {
                 // Validated at start-up (ValidateOnStart runs before the silo creates its storage).
@@ -32,9 +36,10 @@ public static class SiloSetup
             {
                 silo.Services.AddSqliteGrainStorage(Stores.Main, options.DataPath("rededucation.db"), DomainJson.Options);
             }
-            silo.Services.AddSerializer(s => s.AddDomainJsonCodec());
             silo.Configure<GrainCollectionOptions>(o => o.CollectionAge = TimeSpan.FromMinutes(30));
         });
+        // Both are safe when several silos start at once: every step is create-if-absent or an idempotent grain call,
+        // and a route booking's recovery queues behind a booking still in progress in its (non-reentrant) grain.
         builder.Services.AddHostedService<Seeder>();
         builder.Services.AddHostedService<RouteBookingRecovery>();
     }

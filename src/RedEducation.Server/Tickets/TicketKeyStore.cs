@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using NSec.Cryptography;
 using RedEducation.Domain.Tickets;
@@ -8,9 +7,9 @@ using RedEducation.Server.Hosting;
 namespace RedEducation.Server.Tickets;
 
 /// <summary>
-/// The Ed25519 ticket keys, one file each under the data directory's keys/tickets (mode 600): the newest signs, all
-/// present verify, so codes signed before a rotation stay valid until their key is retired. Retiring moves the file
-/// to keys/tickets/retired, which invalidates every code it signed. Only public keys ever leave the server.
+/// The Ed25519 ticket keys, one file each in the key directory (mode 600, see <see cref="SigningKeys"/>): the newest
+/// signs, all present verify, so codes signed before a rotation stay valid until their key is retired. Retiring moves
+/// the file to retired/, which invalidates every code it signed. Only public keys ever leave the server.
 /// </summary>
 public sealed class TicketKeyStore : IDisposable
 {
@@ -20,22 +19,16 @@ public sealed class TicketKeyStore : IDisposable
 
     public TicketKeyStore(IOptions<RedEducationOptions> options)
     {
-        _directory = options.Value.DataPath("keys", "tickets");
-        Directory.CreateDirectory(_directory);
-        foreach (var file in Directory.GetFiles(_directory, "*.ed25519"))
+        _directory = options.Value.KeyPath;
+        SigningKeys.Prepare(_directory);
+        foreach (var file in Directory.GetFiles(_directory, SigningKeys.TicketKeyPattern))
         {
-            if (ushort.TryParse(Path.GetFileNameWithoutExtension(file), NumberStyles.None, CultureInfo.InvariantCulture, out var id))
+            if (SigningKeys.TryParseTicketKeyFile(file, out var id))
             {
-                _keys = _keys.Add(id, Key.Import(TicketCode.Algorithm, File.ReadAllBytes(file), KeyBlobFormat.RawPrivateKey, Exportable));
+                _keys = _keys.Add(id, Key.Import(TicketCode.Algorithm, File.ReadAllBytes(file), KeyBlobFormat.RawPrivateKey, SigningKeys.Exportable));
             }
         }
-        if (_keys.IsEmpty)
-        {
-            Rotate();
-        }
     }
-
-    private static KeyCreationParameters Exportable => new() { ExportPolicy = KeyExportPolicies.AllowPlaintextArchiving };
 
     public ushort ActiveKeyId => _keys.Keys.Last();
 
@@ -62,18 +55,8 @@ public sealed class TicketKeyStore : IDisposable
         lock (_gate)
         {
             var id = _keys.IsEmpty ? (ushort)1 : checked((ushort)(_keys.Keys.Last() + 1));
-            var key = Key.Create(TicketCode.Algorithm, Exportable);
-            var path = Path.Combine(_directory, $"{id:D5}.ed25519");
-            var fileOptions = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                fileOptions.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-            using (var file = new FileStream(path, fileOptions))
-            {
-                file.Write(key.Export(KeyBlobFormat.RawPrivateKey));
-                file.Flush(flushToDisk: true);
-            }
+            var key = Key.Create(TicketCode.Algorithm, SigningKeys.Exportable);
+            SigningKeys.WritePrivate(Path.Combine(_directory, SigningKeys.TicketKeyFile(id)), key.Export(KeyBlobFormat.RawPrivateKey));
             _keys = _keys.Add(id, key);
             return id;
         }
@@ -88,9 +71,9 @@ public sealed class TicketKeyStore : IDisposable
             {
                 return false;
             }
-            var retired = Path.Combine(_directory, "retired");
+            var retired = Path.Combine(_directory, SigningKeys.RetiredDirectory);
             Directory.CreateDirectory(retired);
-            File.Move(Path.Combine(_directory, $"{id:D5}.ed25519"), Path.Combine(retired, $"{id:D5}.ed25519"), overwrite: true);
+            File.Move(Path.Combine(_directory, SigningKeys.TicketKeyFile(id)), Path.Combine(retired, SigningKeys.TicketKeyFile(id)), overwrite: true);
             // Not disposed: a verification that took the previous snapshot may still be using it.
             _keys = _keys.Remove(id);
             return true;
