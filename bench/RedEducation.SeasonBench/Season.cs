@@ -8,7 +8,7 @@ internal sealed record PlannedVisit(int Index, string VenueId, int Day, DateOnly
 
 /// <summary>
 /// The province season: <c>units</c> work units book about <c>visits</c> person-visits over <c>days</c> days at every
-/// venue, spread in proportion to each venue's daily cap, in daytime slots (08:00–16:00) and, today, in the one slot
+/// venue, spread in proportion to each venue's daily cap (from day <c>firstDay</c>, 0 being today), in daytime slots (08:00–16:00) and, today, in the one slot
 /// still ahead (the only visits that can be checked in on the real clock during the run). Groups of 10–50 (within the
 /// venue's group limits) are placed so that no slot, day or unit cap is planned over; the outcome is deterministic for
 /// a seed.
@@ -35,10 +35,10 @@ internal sealed class SeasonPlan
 
     public static string UnitId(int unit) => $"season-unit-{unit:D6}";
 
-    public static SeasonPlan Make(IReadOnlyList<VenueRules> venues, DateOnly today, TimeOnly todaySlot, int units, long people, int days, Random random)
+    public static SeasonPlan Make(IReadOnlyList<VenueRules> venues, DateOnly today, TimeOnly todaySlot, int units, long people, int firstDay, int days, Random random)
     {
         var venueDays = (from v in venues
-                         from d in Enumerable.Range(0, days)
+                         from d in Enumerable.Range(firstDay, days)
                          let date = today.AddDays(d)
                          where !v.ClosedWeekdays.Contains(date.DayOfWeek)
                          select (Venue: v, Day: d, Date: date)).ToList();
