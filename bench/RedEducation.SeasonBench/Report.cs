@@ -35,11 +35,11 @@ internal static class Report
 
         s.AppendLine("## Seasons");
         s.AppendLine();
-        s.AppendLine("| scale | units | venues × days | groups booked | people booked | confirmed at the end (groups / people) | duration | server RSS at the end | peak RSS | data on disk | data per group booked |");
-        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        s.AppendLine("| scale | units | venues × days | groups booked | people booked | confirmed at the end (groups / people) | measured phases | server CPU in them | whole run (start, warm-up) | server RSS at the end | peak RSS | data on disk | data per group booked |");
+        s.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var r in runs)
         {
-            s.AppendLine(F($"| {r.Scale}× | {r.Units:N0} | {r.Venues} × {r.Days} | {r.PlannedGroups:N0} | {r.PlannedPeople:N0} | {r.Totals.Confirmed:N0} / {r.Totals.ConfirmedPeople:N0} | {r.Duration.TotalSeconds:F0} s | {r.ResidentMiB:F0} MiB | {r.PeakResidentMiB:F0} MiB | {Mib(r.DataBytes)} | {r.DataBytes / (double)Math.Max(1, r.PlannedGroups) / 1024:F1} KiB |"));
+            s.AppendLine(F($"| {r.Scale}× | {r.Units:N0} | {r.Venues} × {r.Days} | {r.PlannedGroups:N0} | {r.PlannedPeople:N0} | {r.Totals.Confirmed:N0} / {r.Totals.ConfirmedPeople:N0} | {r.Measured.TotalSeconds:F0} s | {r.ServerCpuSeconds:F0} s | {r.Duration.TotalSeconds:F0} s | {r.ResidentMiB:F0} MiB | {r.PeakResidentMiB:F0} MiB | {Mib(r.DataBytes)} | {r.DataBytes / (double)Math.Max(1, r.PlannedGroups) / 1024:F1} KiB |"));
         }
         s.AppendLine();
         s.AppendLine("Data on disk is every file of the data directory at the end: " + string.Join("; ", runs.Select(r => F($"{r.Scale}×: ") + string.Join(", ", r.DataFiles.OrderByDescending(f => f.Value).Take(4).Select(f => $"{f.Key} {Mib(f.Value)}")))) + ".");
@@ -75,7 +75,8 @@ internal static class Report
             s.AppendLine("| whole season | ratio |");
             s.AppendLine("|---|---:|");
             s.AppendLine(F($"| groups booked | {r.PlannedGroups / (double)baseline.PlannedGroups:F2}× |"));
-            s.AppendLine(F($"| duration | {r.Duration / baseline.Duration:F2}× |"));
+            s.AppendLine(F($"| time of the measured phases | {r.Measured / baseline.Measured:F2}× |"));
+            s.AppendLine(F($"| server CPU over the measured phases | {r.ServerCpuSeconds / baseline.ServerCpuSeconds:F2}× ({r.ServerCpuSeconds:F0} ÷ {baseline.ServerCpuSeconds:F0} s) |"));
             s.AppendLine(F($"| server RSS at the end | {r.ResidentMiB / baseline.ResidentMiB:F2}× ({r.ResidentMiB:F0} ÷ {baseline.ResidentMiB:F0} MiB) |"));
             s.AppendLine(F($"| peak server RSS | {r.PeakResidentMiB / baseline.PeakResidentMiB:F2}× |"));
             s.AppendLine(F($"| data on disk | {r.DataBytes / (double)baseline.DataBytes:F2}× |"));

@@ -30,6 +30,12 @@ internal sealed record SeasonResult(
 {
     public long DataBytes => DataFiles.Values.Sum();
 
+    /// <summary>The time of the measured phases alone (no server start, no warm-up).</summary>
+    public TimeSpan Measured => TimeSpan.FromTicks(Phases.Sum(p => p.Wall.Ticks));
+
+    /// <summary>The server's CPU time over the measured phases.</summary>
+    public double ServerCpuSeconds => Phases.Sum(p => p.Cpu.ServerMicrosPerRequest * p.Requests / 1e6);
+
     public PhaseResult Phase(string kind) => Phases.Single(p => p.Kind == kind);
 }
 
