@@ -13,6 +13,9 @@ need /usr/lib/postgresql/15/bin/initdb postgresql-15
 need osmium osmium-tool
 need osm2pgrouting osm2pgrouting
 need redis-server redis-server   # the cluster tests' membership table (Orleans Redis clustering)
+# The browser tests of the web pages: Debian's Chromium, driven by Playwright (no browser download).
+need chromium chromium
+[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || packages+=(fonts-noto-cjk)   # Chinese text in the screenshots
 if [ ${#packages[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq

@@ -3,7 +3,7 @@ using System.Net;
 using RedEducation.Deployment.Tests.Checks;
 using RedEducation.Deployment.Tests.Infrastructure;
 using RedEducation.Server.Hosting;
-using RedEducation.Server.Tests.Infrastructure;
+using RedEducation.Server.Testing;
 using RedEducation.Testing;
 
 namespace RedEducation.Deployment.Tests;
@@ -63,6 +63,15 @@ public sealed class ProbeTests(ProbeServers servers) : IClassFixture<ProbeServer
         var set = Repository.Manifests();
         Assert.Contains(ProbeChecks.Probes(set), p => p.Role == "Silo");
         Assert.Empty(await ProbeChecks.CheckAsync(set, servers.AnswersOkAsync));
+    }
+
+    [Fact]
+    public async Task AnswersOk_SiloRole_HealthButNotTheApi()
+    {
+        // The control: the Silo server really is one, so a probe path counts only if a silo serves it.
+        Assert.True(await servers.AnswersOkAsync("Silo", "/health/ready"));
+        Assert.False(await servers.AnswersOkAsync("Silo", "/api/venues"));
+        Assert.True(await servers.AnswersOkAsync("Combined", "/api/venues"));
     }
 
     [Fact]

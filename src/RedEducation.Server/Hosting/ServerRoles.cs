@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.Options;
 using RedEducation.Contracts;
 using RedEducation.Server.Api;
+using RedEducation.Server.Web;
 
 namespace RedEducation.Server.Hosting;
 
@@ -47,6 +48,7 @@ public static class ServerRoles
         }
         else
         {
+            app.MapRedEducationWeb();
             app.MapRedEducationApi();
         }
     }

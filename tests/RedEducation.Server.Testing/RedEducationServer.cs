@@ -6,9 +6,13 @@ using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using RedEducation.Contracts;
 using RedEducation.Testing;
+using Xunit;
 
-namespace RedEducation.Server.Tests.Infrastructure;
+namespace RedEducation.Server.Testing;
 
 /// <summary>
 /// One real server process-in-a-process: the production pipeline (Kestrel on a loopback port, the co-hosted Orleans
@@ -39,12 +43,15 @@ public class RedEducationServer : IAsyncLifetime
 
     public string DataDirectory { get; }
 
+    /// <summary>The server's business clock (booking lead times, check-in windows); the system clock unless a test sets its own.</summary>
+    public TimeProvider? Clock { get; init; }
+
     public Uri BaseAddress => _factory?.ClientOptions.BaseAddress ?? throw new InvalidOperationException("the server is not started");
 
     public async ValueTask InitializeAsync()
     {
         var (siloPort, gatewayPort) = FreePorts();
-        _factory = new Factory(DataDirectory, siloPort, gatewayPort, _settings);
+        _factory = new Factory(DataDirectory, siloPort, gatewayPort, _settings, Clock);
         _factory.UseKestrel(0);
         _factory.StartServer();
         await WaitUntilReadyAsync(TestContext.Current.CancellationToken);
@@ -134,7 +141,8 @@ public class RedEducationServer : IAsyncLifetime
         }
     }
 
-    private sealed class Factory(string dataDirectory, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(string dataDirectory, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string> settings, TimeProvider? businessClock)
+        : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
@@ -149,6 +157,10 @@ public class RedEducationServer : IAsyncLifetime
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
+            }
+            if (businessClock is not null)
+            {
+                builder.ConfigureTestServices(s => s.AddKeyedSingleton(BusinessClock.Key, businessClock));
             }
         }
     }

@@ -1,13 +1,14 @@
 using System.Text.Json;
 using RedEducation.Server.Api;
+using Xunit;
 
-namespace RedEducation.Server.Tests.Infrastructure;
+namespace RedEducation.Server.Testing;
 
 /// <summary>
 /// Checks api.md's promises on every response a test receives: never a 5xx, and every error an
 /// application/problem+json document whose type names an entry of the problem catalog.
 /// </summary>
-internal sealed class ContractGuard : DelegatingHandler
+public sealed class ContractGuard : DelegatingHandler
 {
     protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
     {

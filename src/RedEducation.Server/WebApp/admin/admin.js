@@ -1,0 +1,3 @@
+import { startPage } from '/js/page.js';
+
+startPage({ roles: ['admin'] });
