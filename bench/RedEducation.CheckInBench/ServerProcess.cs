@@ -33,6 +33,9 @@ internal sealed class ServerProcess : IAsyncDisposable
 
     public int Id => _process.Id;
 
+    /// <summary>The server's data directory (its SQLite database and keys).</summary>
+    public string DataDirectory => _dataDirectory;
+
     /// <summary>The last lines the server wrote, for a failure report.</summary>
     public string RecentOutput
     {
