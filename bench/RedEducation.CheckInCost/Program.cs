@@ -1,0 +1,184 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using RedEducation.Contracts;
+using RedEducation.Testing;
+
+// What one online check-in costs the server, measured in ways that survive a busy machine: CPU time and bytes
+// allocated per request, with the server's real pipeline (authentication, endpoint, ticket verification, grains,
+// durable SQLite storage) hosted in this process over an in-memory transport (no sockets, no Kestrel). The floor,
+// GET /health/live through the same pipeline, is measured in the same run, interleaved round by round.
+namespace RedEducation.CheckInCost;
+
+internal static class CostBench
+{
+    public static async Task<int> Main(string[] args)
+    {
+        var rounds = 7;
+        var perRound = 1000;
+        var inFlight = 8;
+        string? resultsFile = null;
+        for (var i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--rounds": rounds = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--requests": perRound = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--in-flight": inFlight = int.Parse(args[++i], CultureInfo.InvariantCulture); break;
+                case "--results": resultsFile = args[++i]; break;
+                default: throw new ArgumentException($"unknown option {args[i]}; options: --rounds N --requests N --in-flight N --results FILE");
+            }
+        }
+
+        const string VenueId = "liaoshen-memorial";
+        const int RepeatedCodes = 50;
+        using var data = new TempDirectory();
+        var venue = TestVenues.Seed(VenueId);
+        var visitDay = TestDates.NextOpen(venue, 10);
+        var clock = new TestClock(DateTimeOffset.UtcNow);
+        clock.SetLocal(visitDay.AddDays(-5), new TimeOnly(10, 0));
+        await using var factory = new WebApplicationFactory<Program>().WithWebHostBuilder(web =>
+        {
+            web.UseEnvironment("Production");
+            web.UseSetting("RedEducation:DataDirectory", data.Path);
+            web.UseSetting("Logging:LogLevel:Default", "Warning");
+            web.UseSetting("RedEducation:SiloPort", Ports.Free().ToString(CultureInfo.InvariantCulture));
+            web.UseSetting("RedEducation:GatewayPort", Ports.Free().ToString(CultureInfo.InvariantCulture));
+            web.ConfigureTestServices(s => s.AddKeyedSingleton<TimeProvider>(BusinessClock.Key, clock));
+        });
+        var anonymous = factory.CreateClient();
+        while (!(await anonymous.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode)
+        {
+            await Task.Delay(100);
+        }
+
+        var admin = await SignInAsync("admin");
+        (await admin.PatchAsJsonAsync($"/api/venues/{VenueId}", new { slotCapacity = 100_000, dailyCap = 1_000_000, groupMin = 1, groupMax = 500, unitCapPerDay = 1_000_000 }))
+            .EnsureSuccessStatusCode();
+        var unit = await SignInAsync("unit1");
+        var setup = Stopwatch.StartNew();
+        // Distinct codes: every scan of the "each code once" runs is the first scan of its code, as at a real gate.
+        var distinct = await BookAsync(rounds * perRound + perRound, 2, "10:00");
+        var repeated = await BookAsync(RepeatedCodes, 500, "11:00");
+        Console.WriteLine($"Booked {distinct.Count + repeated.Count} groups in {setup.Elapsed.TotalSeconds:F1} s.");
+        clock.SetLocal(visitDay, new TimeOnly(10, 5));
+        var staff = await SignInAsync($"staff-{VenueId}");
+
+        var nonce = 0;
+        var nextDistinct = 0;
+        var nextRepeated = 0;
+        var scenarios = new (string Name, Func<HttpRequestMessage> Request)[]
+        {
+            ("GET /health/live (pipeline floor)", () => new HttpRequestMessage(HttpMethod.Get, "/health/live")),
+            ("check-in, each code scanned once", () => CheckIn(distinct[Interlocked.Increment(ref nextDistinct) - 1])),
+            ($"check-in, {RepeatedCodes} codes scanned again and again", () => CheckIn(repeated[Interlocked.Increment(ref nextRepeated) % RepeatedCodes])),
+        };
+
+        // Warm-up (tiered JIT, grain activations), not counted; it uses up the first round's worth of distinct codes.
+        foreach (var (_, request) in scenarios)
+        {
+            await RunAsync(request, perRound);
+        }
+        var samples = scenarios.ToDictionary(s => s.Name, _ => new List<(double Cpu, double Bytes)>());
+        for (var round = 0; round < rounds; round++)
+        {
+            foreach (var (name, request) in scenarios)
+            {
+                samples[name].Add(await RunAsync(request, perRound));
+            }
+        }
+
+        var report = new StringBuilder();
+        report.AppendLine(CultureInfo.InvariantCulture, $"| in-process, {inFlight} in flight, {rounds} rounds of {perRound:N0} | CPU per request (median, µs) | min | max | allocated per request (median, bytes) |");
+        report.AppendLine("|---|---:|---:|---:|---:|");
+        foreach (var (name, _) in scenarios)
+        {
+            var cpu = samples[name].Select(s => s.Cpu).Order().ToList();
+            var bytes = samples[name].Select(s => s.Bytes).Order().ToList();
+            report.AppendLine(CultureInfo.InvariantCulture, $"| {name} | {cpu[cpu.Count / 2]:F0} | {cpu[0]:F0} | {cpu[^1]:F0} | {bytes[bytes.Count / 2]:N0} |");
+        }
+        Console.WriteLine();
+        Console.WriteLine(report);
+        if (resultsFile is not null)
+        {
+            await File.WriteAllTextAsync(resultsFile, report.ToString());
+        }
+        return 0;
+
+        HttpRequestMessage CheckIn(string code) => new(HttpMethod.Post, $"/api/venues/{VenueId}/checkins")
+        {
+            Content = JsonContent.Create(new { code, admit = 1, nonce = $"cost-{Interlocked.Increment(ref nonce)}" }),
+        };
+
+        // Closed loop: inFlight callers, each sending its next request when the last is answered; every answer must be 200.
+        async Task<(double Cpu, double Bytes)> RunAsync(Func<HttpRequestMessage> request, int count)
+        {
+            var left = count;
+            var client = staff;
+            using var self = Process.GetCurrentProcess();
+            var cpu = self.TotalProcessorTime;
+            var bytes = GC.GetTotalAllocatedBytes(precise: true);
+            await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+            {
+                while (Interlocked.Decrement(ref left) >= 0)
+                {
+                    using var message = request();
+                    using var response = await client.SendAsync(message);
+                    if (!response.IsSuccessStatusCode)
+                    {
+                        throw new InvalidOperationException($"{message.RequestUri}: HTTP {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    }
+                    await response.Content.CopyToAsync(Stream.Null);
+                }
+            }));
+            var allocated = GC.GetTotalAllocatedBytes(precise: true) - bytes;
+            self.Refresh();
+            return ((self.TotalProcessorTime - cpu).TotalMicroseconds / count, allocated / (double)count);
+        }
+
+        async Task<HttpClient> SignInAsync(string user)
+        {
+            var client = factory.CreateClient();
+            using var response = await client.PostAsJsonAsync("/api/auth/token", new { username = user, password = "demo" });
+            response.EnsureSuccessStatusCode();
+            using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", json.RootElement.GetProperty("accessToken").GetString());
+            return client;
+        }
+
+        async Task<List<string>> BookAsync(int count, int headcount, string slot)
+        {
+            var codes = new string[count];
+            var next = -1;
+            var run = Guid.NewGuid().ToString("N")[..8];
+            await Task.WhenAll(Enumerable.Range(0, 16).Select(async _ =>
+            {
+                int i;
+                while ((i = Interlocked.Increment(ref next)) < count)
+                {
+                    using var request = new HttpRequestMessage(HttpMethod.Post, "/api/bookings")
+                    {
+                        Content = JsonContent.Create(new
+                        {
+                            venueId = VenueId, date = visitDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), slot, headcount,
+                            contactName = "王老师", contactPhone = "13912345678",
+                        }),
+                    };
+                    request.Headers.Add("Idempotency-Key", $"cost-{run}-{headcount}-{i}");
+                    using var response = await unit.SendAsync(request);
+                    response.EnsureSuccessStatusCode();
+                    using var json = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+                    codes[i] = json.RootElement.GetProperty("ticket").GetProperty("code").GetString()!;
+                }
+            }));
+            return [.. codes];
+        }
+    }
+}
