@@ -37,10 +37,12 @@ public static class ApiSetup
         services.AddSingleton<IPasswordHasher<Account>, PasswordHasher<Account>>();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenIssuer>((o, issuer) =>
+            .Configure<TokenIssuer, TimeProvider>((o, issuer, clock) =>
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = issuer.ValidationParameters;
+                o.TokenHandlers.Clear();
+                o.TokenHandlers.Add(new RememberingTokenHandler(clock));
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(UnitOrAdmin, p => p.RequireRole(Roles.Unit, Roles.Admin))
