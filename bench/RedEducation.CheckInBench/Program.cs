@@ -24,7 +24,8 @@ Console.WriteLine($"Visit: {plan.DateText} {plan.SlotText} ({plan.Note}).");
 var machine = await Machine.DescribeAsync();
 var loadBefore = Machine.LoadAverage();
 var serverArguments = plan.ServerArguments.Concat(settings.ServerArguments).ToList();
-await using var server = await ServerProcess.StartAsync(root, serverArguments, settings.ServerEnvironment, ct);
+var serverDirectory = settings.ServerDirectory ?? Path.Combine(root, "src", "RedEducation.Server", "bin", "Release", "net10.0");
+await using var server = await ServerProcess.StartAsync(serverDirectory, serverArguments, settings.ServerEnvironment, ct);
 var startedIn = total.Elapsed;
 Console.WriteLine($"Started {server} in {startedIn.TotalSeconds:F1} s.");
 using var api = new Api(server.BaseAddress);
@@ -125,7 +126,7 @@ namespace RedEducation.CheckInBench
     /// <summary>Command-line settings; the defaults are the run the results file reports.</summary>
     internal sealed record Settings(
         double Rate, TimeSpan Warmup, TimeSpan Measured, TimeSpan Diagnostic, TimeSpan ClosedMeasured, int Bookings,
-        string? ResultsFile, IReadOnlyList<string> ServerArguments, IReadOnlyDictionary<string, string> ServerEnvironment)
+        string? ResultsFile, IReadOnlyList<string> ServerArguments, IReadOnlyDictionary<string, string> ServerEnvironment, string? ServerDirectory = null)
     {
         public static Settings Parse(string[] args)
         {
@@ -149,8 +150,10 @@ namespace RedEducation.CheckInBench
                     "--no-results" => s with { ResultsFile = null },
                     "--server-arg" => AddServer(s, Value()),
                     "--server-env" => AddEnvironment(s, Value()),
+                    // Another build of the server (a copy of an earlier bin/Release/net10.0), to compare two builds in turn.
+                    "--server-dir" => s with { ServerDirectory = Path.GetFullPath(Value()) },
                     _ => throw new ArgumentException(
-                        $"unknown option {args[i]}; options: --rate N --seconds N --warmup N --diagnostic-seconds N --closed-seconds N --bookings N --results FILE --no-results --server-arg ARG --server-env NAME=VALUE"),
+                        $"unknown option {args[i]}; options: --rate N --seconds N --warmup N --diagnostic-seconds N --closed-seconds N --bookings N --results FILE --no-results --server-arg ARG --server-env NAME=VALUE --server-dir DIR"),
                 };
             }
             // Every scan admits one person, and no booking may be asked for more people than it holds.

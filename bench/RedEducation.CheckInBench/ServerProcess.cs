@@ -69,9 +69,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     }
 
     public static async Task<ServerProcess> StartAsync(
-        string repoRoot, IEnumerable<string> extraArguments, IEnumerable<KeyValuePair<string, string>> environment, CancellationToken cancellationToken)
+        string serverDirectory, IEnumerable<string> extraArguments, IEnumerable<KeyValuePair<string, string>> environment, CancellationToken cancellationToken)
     {
-        var dll = Path.Combine(repoRoot, "src", "RedEducation.Server", "bin", "Release", "net10.0", "RedEducation.Server.dll");
+        var dll = Path.Combine(serverDirectory, "RedEducation.Server.dll");
         if (!File.Exists(dll))
         {
             throw new FileNotFoundException($"build the server in Release first (dotnet build -c Release): {dll} is missing", dll);

@@ -33,7 +33,8 @@ public sealed class DurableJournalTests
     {
         var storage = new PausableStorage();
         var before = new DurableJournal<string>(storage, "j", Id, () => { });
-        var events = Events(0, DurableJournal<string>.SegmentEvents + 10);
+        // One full segment and half of the next.
+        var events = Events(0, DurableJournal<string>.SegmentEvents + DurableJournal<string>.SegmentEvents / 2);
         foreach (var e in events)
         {
             before.Append(e);

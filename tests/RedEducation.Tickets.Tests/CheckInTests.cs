@@ -87,6 +87,25 @@ public sealed class CheckInTests(TicketServer server)
     }
 
     [Fact]
+    public async Task CheckIn_CodeScannedThenBookingResized_OldCodeRevoked()
+    {
+        var booking = await server.BookAsync(20);
+        var unit = await server.SignInAsync("unit1");
+        var staff = await server.SignInAsync("staff-liaoshen-memorial");
+        server.AtVisit();
+        var (firstStatus, _) = await Desk.ScanAsync(staff, Desk.Code(booking), 1);
+        server.Clock.SetLocal(server.BookingDay, new TimeOnly(10, 0));
+        (await unit.PatchAsJsonAsync($"/api/bookings/{Desk.Id(booking)}", new { headcount = 25 }, Ct)).EnsureSuccessStatusCode();
+        server.AtVisit();
+
+        var (againStatus, again) = await Desk.ScanAsync(staff, Desk.Code(booking), 1);
+
+        Assert.Equal(HttpStatusCode.OK, firstStatus);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, againStatus);
+        Assert.EndsWith("/revoked", Desk.ProblemType(again));
+    }
+
+    [Fact]
     public async Task CheckIn_CancelledBooking_RefusedAsCancelled()
     {
         var booking = await server.BookAsync(12);

@@ -36,11 +36,13 @@ public static class ApiSetup
         services.AddOptions<TicketOptions>().Bind(builder.Configuration.GetSection(TicketOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)
-            .Configure<TokenIssuer>((o, issuer) =>
+            .Configure<TokenIssuer, TimeProvider>((o, issuer, clock) =>
             {
                 o.MapInboundClaims = false;
                 o.TokenValidationParameters = issuer.ValidationParameters;
                 o.Events = new JwtBearerEvents { OnTokenValidated = AccountCheck.OnTokenValidatedAsync };
+                o.TokenHandlers.Clear();
+                o.TokenHandlers.Add(new RememberingTokenHandler(clock));
             });
         services.AddAuthorizationBuilder()
             .AddPolicy(UnitOrAdmin, p => p.RequireRole(Roles.Unit, Roles.Admin))
