@@ -113,7 +113,13 @@ public sealed class KillMidBurstFixture : IAsyncLifetime
             sizes.Next(1, 11)))];
     }
 
-    /// <summary>Sends the plan with <see cref="InFlight"/> requests at a time until the server is killed; returns what was sent.</summary>
+    /// <summary>
+    /// Sends the plan with <see cref="InFlight"/> requests at a time until the server is killed; returns what was sent.
+    /// The kill is not issued from the reply that reaches <see cref="KillAfterConfirmed"/>: replies come in batches (one
+    /// group commit answers many requests at once), so at that moment the rest of the batch may already be answered,
+    /// only not yet read. Instead the killer waits until the workers have sent their next requests, which the server
+    /// cannot have answered yet, and kills then.
+    /// </summary>
     private async Task<IReadOnlyList<Attempt>> BurstAsync(PlannedBooking[] plan, CancellationToken cancellationToken)
     {
         var attempts = new Attempt?[plan.Length];
@@ -121,6 +127,7 @@ public sealed class KillMidBurstFixture : IAsyncLifetime
         var confirmed = 0;
         var inFlight = 0;
         var killed = 0;
+        var armed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
         async Task WorkerAsync()
         {
@@ -148,22 +155,26 @@ public sealed class KillMidBurstFixture : IAsyncLifetime
                     Interlocked.Decrement(ref inFlight);
                 }
                 attempts[i] = attempt;
-                if (attempt.Outcome == AttemptOutcome.Confirmed
-                    && Interlocked.Increment(ref confirmed) >= KillAfterConfirmed
-                    && Interlocked.Exchange(ref killed, 1) == 0)
+                if (attempt.Outcome == AttemptOutcome.Confirmed && Interlocked.Increment(ref confirmed) >= KillAfterConfirmed)
                 {
-                    InFlightAtKill = Volatile.Read(ref inFlight);
-                    _killed!.Kill();
+                    armed.TrySetResult();
                 }
             }
         }
 
-        await Task.WhenAll(Enumerable.Range(0, InFlight).Select(_ => WorkerAsync()));
-        if (Interlocked.Exchange(ref killed, 1) == 0)
+        var workers = Task.WhenAll(Enumerable.Range(0, InFlight).Select(_ => Task.Run(WorkerAsync, cancellationToken)));
+        await Task.WhenAny(armed.Task, workers);
+        // Bounded by count, not time: most workers have a new request out within microseconds of reading their reply.
+        var spin = new SpinWait();
+        for (var i = 0; i < 1_000_000 && Volatile.Read(ref inFlight) < InFlight / 2; i++)
         {
-            // The plan ran out before enough confirmations: kill anyway so the tests report what they saw.
-            _killed!.Kill();
+            spin.SpinOnce(sleep1Threshold: -1);
         }
+        InFlightAtKill = Volatile.Read(ref inFlight);
+        Volatile.Write(ref killed, 1);
+        // When the plan ran out before enough confirmations, the kill still comes, so the tests report what they saw.
+        _killed!.Kill();
+        await workers;
         return [.. attempts.OfType<Attempt>()];
     }
 

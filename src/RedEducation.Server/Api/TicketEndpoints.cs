@@ -46,9 +46,13 @@ public static class TicketEndpoints
         keys.MapGet("/", (TicketKeyStore store) => TypedResults.Ok(KeyList(store)));
         keys.MapPost("/", async (TicketKeyStore store, ClaimsPrincipal user, AuditLog audit) =>
         {
+            if (store.Shared)
+            {
+                return Problems.Result("keys-shared");
+            }
             var id = store.Rotate();
             await audit.RecordAsync(user, AuditActions.TicketKeyRotate, $"ticket-key/{id}", $"key {id} now signs new tickets");
-            return TypedResults.Ok(KeyList(store));
+            return Results.Ok(KeyList(store));
         });
         keys.MapDelete("/{keyId:int}", async (int keyId, TicketKeyStore store, ClaimsPrincipal user, AuditLog audit) =>
         {

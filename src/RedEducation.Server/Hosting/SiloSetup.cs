@@ -21,6 +21,12 @@ public static class SiloSetup
                 silo.ConfigureEndpoints(
                     options.ResolveAdvertisedAddress(Environment.GetEnvironmentVariable("POD_IP")), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
                 silo.Configure<ClusterMembershipOptions>(Cluster.TuneMembership);
+                if (Environment.GetEnvironmentVariable("POD_NAMESPACE") is { Length: > 0 })
+                {
+                    // In a Kubernetes pod (k8s/silo.yaml): the silo is named after its pod, advertises the pod's IP, and
+                    // silos whose pods are gone are declared dead at once instead of after missed probes.
+                    silo.UseKubernetesHosting();
+                }
             }
             else
             {

@@ -83,7 +83,7 @@ public static class TicketDocuments
               <p>请在入口出示此二维码，可分批入场。<br><span class="en">Show this QR code at the entrance; the group may enter in parts.</span></p>
               <p class="code">{{H(code)}}</p>
             </div>
-            <p class="noprint"><button onclick="window.print()">打印 Print</button></p>
+            <p class="noprint">用浏览器打印（Ctrl+P）即可。<span class="en">Print it from the browser (Ctrl+P).</span></p>
             </body>
             </html>
             """;
