@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Identity;
 using RedEducation.Contracts;
 using RedEducation.Domain.Accounts;
 using RedEducation.Server.Audit;
+using RedEducation.Server.Auth;
 
 namespace RedEducation.Server.Api;
 
@@ -94,7 +95,8 @@ public static class AccountEndpoints
         return TypedResults.Created($"/api/admin/accounts/{account.Username}", AccountDto.From(account.Summary));
     }
 
-    private static async Task<IResult> PatchAsync(string username, AccountPatchBody body, ClaimsPrincipal user, IGrainFactory grains, IPasswordHasher<Account> hasher, AuditLog audit)
+    private static async Task<IResult> PatchAsync(
+        string username, AccountPatchBody body, ClaimsPrincipal user, IGrainFactory grains, IPasswordHasher<Account> hasher, AuditLog audit, AccountMemory accounts)
     {
         if (await FindAsync(username, grains) is not { } account)
         {
@@ -131,7 +133,9 @@ public static class AccountEndpoints
             return Problems.Result("weak-password", $"password: {weak}");
         }
         var change = new AccountChange(body.DisplayName?.Trim(), venueIds, body.Password is null ? null : hasher.HashPassword(account, body.Password), body.Disabled);
-        if (await grains.GetGrain<IAccountGrain>(account.Username).UpdateAsync(change) is not { } changed)
+        var changed = await grains.GetGrain<IAccountGrain>(account.Username).UpdateAsync(change);
+        accounts.Forget(account.Username);
+        if (changed is null)
         {
             return Problems.Result("account-not-found");
         }

@@ -33,6 +33,7 @@ public static class ApiSetup
         services.AddSingleton<TicketService>();
         services.AddSingleton<RoadNetwork>();
         services.AddSingleton<AuditLog>();
+        services.AddSingleton<AccountMemory>();
         services.AddOptions<TicketOptions>().Bind(builder.Configuration.GetSection(TicketOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
         services.AddOptions<JwtBearerOptions>(JwtBearerDefaults.AuthenticationScheme)

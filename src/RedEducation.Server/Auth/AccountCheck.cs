@@ -7,7 +7,8 @@ namespace RedEducation.Server.Auth;
 /// <summary>
 /// Checks every bearer token against its account as it is now: a disabled account, or one whose password was reset
 /// after the token was issued, is refused on its next request, and a staff member's venues are the current bindings,
-/// not those at sign-in. It costs one call to the account grain per request, which answers from memory.
+/// not those at sign-in. The account comes from <see cref="AccountMemory"/>, which reads the account grain at most every
+/// few seconds per account and at once after a change made through this process.
 /// </summary>
 internal static class AccountCheck
 {
@@ -15,8 +16,8 @@ internal static class AccountCheck
     {
         var principal = context.Principal;
         var username = principal?.FindFirstValue("sub");
-        var grains = context.HttpContext.RequestServices.GetRequiredService<IGrainFactory>();
-        var account = username is null ? null : await grains.GetGrain<IAccountGrain>(username).GetAsync();
+        var accounts = context.HttpContext.RequestServices.GetRequiredService<AccountMemory>();
+        var account = username is null ? null : await accounts.GetAsync(username);
         if (principal is null || account is null || account.Disabled || (account.Stamp ?? "") != (principal.FindFirstValue(TokenIssuer.StampClaim) ?? ""))
         {
             context.Fail("the account is disabled, gone, or its password was reset after this token was issued");
