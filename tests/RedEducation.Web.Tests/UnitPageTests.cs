@@ -296,7 +296,18 @@ public sealed class UnitPageTests(WebServer web)
 
     private static async Task<string> BookingIdFromUrlAsync(IPage page)
     {
-        await page.WaitForURLAsync("**/unit/#/bookings/*");
+        try
+        {
+            await page.WaitForURLAsync("**/unit/#/bookings/*");
+        }
+        catch (TimeoutException e)
+        {
+            // Seen once in a full run and never alone: say what the page showed, so that the next failure explains itself.
+            var state = await page.EvaluateAsync<string>(
+                "() => JSON.stringify({ url: location.href, message: document.querySelector('#book-message')?.innerText, " +
+                "headcount: document.querySelector('#headcount')?.value, valid: document.querySelector('#book-submit')?.form?.checkValidity() })");
+            throw new InvalidOperationException($"the booking page did not move on to the booking: {state}", e);
+        }
         return Uri.UnescapeDataString(page.Url[(page.Url.IndexOf("#/bookings/", StringComparison.Ordinal) + "#/bookings/".Length)..]);
     }
 
