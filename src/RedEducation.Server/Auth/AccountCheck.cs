@@ -23,6 +23,12 @@ internal static class AccountCheck
             context.Fail("the account is disabled, gone, or its password was reset after this token was issued");
             return;
         }
+        var venues = principal.FindAll(TokenIssuer.VenueClaim).Select(c => c.Value);
+        if (venues.SequenceEqual(account.VenueIds, StringComparer.Ordinal))
+        {
+            // The usual case: the bindings are those the token was issued with, and the principal is already this request's own.
+            return;
+        }
         var claims = principal.Claims
             .Where(c => c.Type != TokenIssuer.VenueClaim)
             .Select(c => new Claim(c.Type, c.Value))
