@@ -27,7 +27,9 @@ public sealed class WebServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        Server = new RedEducationServer { Clock = Clock };
+        // Every test signs in through the page, about forty sign-ins from 127.0.0.1 in two minutes: over the default 30 a
+        // minute per address. RateLimitTests in Server.Tests prove the limit itself.
+        Server = new RedEducationServer(new Dictionary<string, string> { ["RedEducation:Limits:SignInPerMinute"] = "1000000" }) { Clock = Clock };
         await Server.InitializeAsync();
         _playwright = await Playwright.CreateAsync();
         Directory.CreateDirectory(ScreenshotDirectory);
@@ -76,7 +78,16 @@ public sealed class WebServer : IAsyncLifetime
         await page.Locator("#username").FillAsync(username);
         await page.Locator("#password").FillAsync(RedEducationServer.Password);
         await page.Locator("#signin-form button[type=submit]").ClickAsync();
-        await page.WaitForURLAsync($"**{landing}");
+        try
+        {
+            await page.WaitForURLAsync($"**{landing}");
+        }
+        catch (TimeoutException)
+        {
+            // Say what the person would have seen instead of the landing page (a refusal, a rate limit).
+            var shown = await page.Locator("#signin-error").IsVisibleAsync() ? await page.Locator("#signin-error").TextContentAsync() : "(no error shown)";
+            throw new TimeoutException($"signing in as {username} did not reach {landing}; the page is at {page.Url} and shows: {shown}");
+        }
     }
 
     /// <summary>Saves a full-page screenshot as docs/screenshots/{name}.png.</summary>
