@@ -49,7 +49,7 @@ internal sealed class BookingGrain(
             // without the other: repeat the (idempotent) list entry before placing, or the unit never sees this booking.
             await GrainFactory.GetGrain<IUnitGrain>(request.UnitId).AddBookingAsync(this.GetPrimaryKeyString());
             var replay = await PlaceAsync(request);
-            return replay.Accepted ? BookingResult.Ok((await ViewAsync())!) : BookingResult.Refused(replay.Refusal);
+            return replay.Accepted ? BookingResult.Ok(View(replay.Placement)) : BookingResult.Refused(replay.Refusal);
         }
         // Most refusals (full slot, closed day, lead time) are known before anything is stored: ask first, so that a
         // refusal in a booking rush costs no write. The placement below decides again, as things may change meanwhile.
@@ -77,7 +77,7 @@ internal sealed class BookingGrain(
             state.State = new BookingState();
             return BookingResult.Refused(placed.Refusal);
         }
-        return BookingResult.Ok((await ViewAsync())!, created: true);
+        return BookingResult.Ok(View(placed.Placement), created: true);
     }
 
     // Reads interleave with each other (never with a change): every check-in of a group asks its booking, and one at a
@@ -170,19 +170,19 @@ internal sealed class BookingGrain(
     private async Task<BookingResult> ResultAsync(PlacementResult result) =>
         result.Refusal switch
         {
-            Refusal.None => BookingResult.Ok((await ViewAsync())!),
+            Refusal.None => BookingResult.Ok(result.Placement is { } placement ? View(placement) : (await ViewAsync())!),
             Refusal.AlreadyCancelled => BookingResult.Fail(BookingFailure.Cancelled),
             Refusal.NotFound => BookingResult.Fail(BookingFailure.NotFound),
             _ => BookingResult.Refused(result.Refusal),
         };
 
-    private async Task<BookingView?> ViewAsync()
+    private async Task<BookingView?> ViewAsync() =>
+        state.State.Request is null ? null : View(await Day(state.State.Date).GetPlacementAsync(PlacementId));
+
+    /// <summary>The booking as its placement (null: not placed) shows it.</summary>
+    private BookingView View(PlacementView? placement)
     {
-        if (state.State.Request is not { } request)
-        {
-            return null;
-        }
-        var placement = await Day(state.State.Date).GetPlacementAsync(PlacementId);
+        var request = state.State.Request!;
         var status = placement?.Status switch
         {
             PlacementStatus.Confirmed => BookingStatus.Confirmed,

@@ -1,7 +1,10 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using RedEducation.Contracts;
 
 namespace RedEducation.Grains;
 
+/// <summary>The list as a whole row: how units were stored before the journal. Read at activation, never written again.</summary>
 internal sealed class UnitState
 {
     public List<string> BookingIds { get; set; } = [];
@@ -10,38 +13,50 @@ internal sealed class UnitState
 /// <summary>
 /// A unit's list of bookings. Every new booking of the unit passes through here before it is placed, so the grain is
 /// reentrant and commits in groups like the venue-day: additions that arrive while a write is on its way to disk are
-/// stored together by the next write. An addition is answered only once a write holding it is stored.
+/// stored together by the next write. An addition is answered only once a write holding it is stored. The list is kept
+/// as a journal of added ids: a unit that books all season would otherwise rewrite its whole list with every booking.
 /// </summary>
 [Reentrant]
-internal sealed class UnitGrain([PersistentState("unit", Stores.Main)] IPersistentState<UnitState> stored) : Grain, IUnitGrain
+internal sealed class UnitGrain(
+    [PersistentState("unit", Stores.Main)] IPersistentState<UnitState> legacy,
+    [FromKeyedServices(Stores.Main)] IGrainStorage storage) : Grain, IUnitGrain
 {
-    private DurableState<UnitState> _unit = null!;
-    private HashSet<string> _known = null!;
+    private readonly List<string> _ids = [];
+    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
+    private DurableJournal<string> _journal = null!;
 
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _unit = new DurableState<UnitState>(stored, DeactivateOnIdle);
-        _known = new HashSet<string>(stored.State.BookingIds, StringComparer.Ordinal);
-        return Task.CompletedTask;
+        legacy.State.BookingIds.ForEach(Add);
+        _journal = new DurableJournal<string>(storage, "unit-journal", this.GetGrainId(), DeactivateOnIdle);
+        await _journal.LoadAsync(Add);
     }
 
     public async Task AddBookingAsync(string bookingId)
     {
-        _unit.EnsureUsable();
-        if (_known.Add(bookingId))
+        _journal.EnsureUsable();
+        if (!_known.Contains(bookingId))
         {
-            _unit.State.BookingIds.Add(bookingId);
-            _unit.Changed();
+            Add(bookingId);
+            _journal.Append(bookingId);
         }
         // Also when the id was known: the write holding it may still be under way.
-        await _unit.DurableAsync();
+        await _journal.DurableAsync();
     }
 
     public async Task<IReadOnlyList<string>> GetBookingIdsAsync()
     {
-        _unit.EnsureUsable();
-        IReadOnlyList<string> ids = [.. _unit.State.BookingIds];
-        await _unit.DurableAsync();
+        _journal.EnsureUsable();
+        IReadOnlyList<string> ids = [.. _ids];
+        await _journal.DurableAsync();
         return ids;
+    }
+
+    private void Add(string bookingId)
+    {
+        if (_known.Add(bookingId))
+        {
+            _ids.Add(bookingId);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using Npgsql;
 
 namespace RedEducation.Storage;
@@ -29,6 +30,38 @@ public sealed class PostgresStateStore : IStateStore
         """,
     ];
 
+    // One statement per kind of change, whatever the batch size: the rows travel as arrays and are unnested server-side,
+    // so PostgreSQL parses and plans three statements (prepared once per connection) instead of one per row. Each
+    // statement returns the keys it applied; a write whose version no longer matches simply does not come back.
+    private const string InsertManySql = """
+        INSERT INTO grain_state (state_name, grain_id, version, payload, updated_at)
+        SELECT w.s, w.g, 1, w.p, now() FROM unnest($1::text[], $2::text[], $3::text[]) AS w(s, g, p)
+        ON CONFLICT DO NOTHING
+        RETURNING state_name, grain_id
+        """;
+
+    private const string UpdateManySql = """
+        UPDATE grain_state AS t SET version = t.version + 1, payload = w.p, updated_at = now()
+        FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS w(s, g, p, v)
+        WHERE t.state_name = w.s AND t.grain_id = w.g AND t.version = w.v
+        RETURNING t.state_name, t.grain_id
+        """;
+
+    private const string DeleteManySql = """
+        DELETE FROM grain_state AS t
+        USING unnest($1::text[], $2::text[], $3::bigint[]) AS w(s, g, v)
+        WHERE t.state_name = w.s AND t.grain_id = w.g AND t.version = w.v
+        RETURNING t.state_name, t.grain_id
+        """;
+
+    private const string ReadManySql = """
+        SELECT w.i, t.payload, t.version
+        FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS w(s, g, i)
+        CROSS JOIN LATERAL (SELECT payload, version FROM grain_state WHERE state_name = w.s AND grain_id = w.g LIMIT 1) AS t
+        """;
+
+    private const int MaxReadBatch = 512;
+
     private const string InsertSql =
         "INSERT INTO grain_state (state_name, grain_id, version, payload, updated_at) VALUES ($1, $2, 1, $3, now()) ON CONFLICT DO NOTHING";
 
@@ -39,11 +72,19 @@ public sealed class PostgresStateStore : IStateStore
         "DELETE FROM grain_state WHERE state_name = $1 AND grain_id = $2 AND version = $3";
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly Channel<PendingRead> _reads = Channel.CreateUnbounded<PendingRead>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _readLoop;
+    private NpgsqlConnection? _committer;
+    private NpgsqlConnection? _readerConnection;
 
     public PostgresStateStore(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
+        // The statements are not prepared: a prepared statement soon runs a generic plan, and the one PostgreSQL picks while
+        // the table is young (a sequential scan joined by hash to the unnested rows) stays in use as the table grows,
+        // until an update of a few rows read every row of the table. Three statements per commit cost little to plan.
         _dataSource = NpgsqlDataSource.Create(connectionString);
+        _readLoop = Task.Run(ReadLoopAsync);
     }
 
     /// <summary>The schema version this code expects; <see cref="Initialize"/> brings the database up to it.</summary>
@@ -72,19 +113,164 @@ public sealed class PostgresStateStore : IStateStore
         transaction.Commit();
     }
 
-    public async ValueTask<StoredState?> ReadAsync(string stateName, string grainId)
+    /// <summary>
+    /// Reads that arrive together go to the database together, as one statement: a booking rush activates a new booking
+    /// grain per request, and each activation reads its (absent) state first.
+    /// </summary>
+    public ValueTask<StoredState?> ReadAsync(string stateName, string grainId)
     {
-        await using var command = _dataSource.CreateCommand("SELECT payload, version FROM grain_state WHERE state_name = $1 AND grain_id = $2");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stateName });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainId });
-        await using var reader = await command.ExecuteReaderAsync();
-        return await reader.ReadAsync() ? new StoredState(reader.GetString(0), reader.GetInt64(1)) : null;
+        var pending = new PendingRead(stateName, grainId, new TaskCompletionSource<StoredState?>(TaskCreationOptions.RunContinuationsAsynchronously));
+        ObjectDisposedException.ThrowIf(!_reads.Writer.TryWrite(pending), this);
+        return new ValueTask<StoredState?>(pending.Done.Task);
     }
 
+    private async Task ReadLoopAsync()
+    {
+        var batch = new List<PendingRead>(MaxReadBatch);
+        while (await _reads.Reader.WaitToReadAsync())
+        {
+            batch.Clear();
+            while (batch.Count < MaxReadBatch && _reads.Reader.TryRead(out var next))
+            {
+                batch.Add(next);
+            }
+            try
+            {
+                var found = await ReadManyAsync(batch);
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    batch[i].Done.SetResult(found[i]);
+                }
+            }
+#pragma warning disable CA1031 // Whatever went wrong belongs to the callers of this batch; the loop serves the next one.
+            catch (Exception e)
+#pragma warning restore CA1031
+            {
+                batch.ForEach(r => r.Done.SetException(e));
+            }
+        }
+    }
+
+    private async Task<StoredState?[]> ReadManyAsync(List<PendingRead> batch)
+    {
+        // The loop's own connection, kept open like the committer's.
+        var connection = _readerConnection ??= await _dataSource.OpenConnectionAsync();
+        try
+        {
+            return await ReadManyAsync(connection, batch);
+        }
+        catch
+        {
+            _readerConnection = null;
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static async Task<StoredState?[]> ReadManyAsync(NpgsqlConnection connection, List<PendingRead> batch)
+    {
+        await using var command = new NpgsqlCommand(ReadManySql, connection);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(r => r.StateName)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(r => r.GrainId)] });
+        var found = new StoredState?[batch.Count];
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            found[reader.GetInt64(0) - 1] = new StoredState(reader.GetString(1), reader.GetInt64(2));
+        }
+        return found;
+    }
+
+    private sealed record PendingRead(string StateName, string GrainId, TaskCompletionSource<StoredState?> Done);
+
+    /// <summary>
+    /// On a connection of its own, kept open between commits (returning it to the pool costs a reset round trip per
+    /// commit); one commit at a time, as the grain storage's writer makes them. After a failure the connection is
+    /// dropped and the next commit opens another.
+    /// </summary>
     public bool[] Commit(IReadOnlyList<StateWrite> writes)
     {
-        using var connection = _dataSource.OpenConnection();
-        using var transaction = connection.BeginTransaction();
+        var connection = _committer ??= _dataSource.OpenConnection();
+        try
+        {
+            using var transaction = connection.BeginTransaction();
+            var applied = HasRepeatedRow(writes) ? CommitInOrder(connection, transaction, writes) : CommitByKind(connection, transaction, writes);
+            transaction.Commit();
+            return applied;
+        }
+        catch
+        {
+            _committer = null;
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Sends every insert, update and delete of the batch as one statement each. Only when no row is written twice: the
+    /// three statements do not run in the order the writes were made.
+    /// </summary>
+    private static bool[] CommitByKind(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StateWrite> writes)
+    {
+        var inserts = writes.Where(w => w.Json is not null && w.ExpectedVersion == 0).ToList();
+        var updates = writes.Where(w => w.Json is not null && w.ExpectedVersion != 0).ToList();
+        var deletes = writes.Where(w => w.Json is null).ToList();
+        using var batch = new NpgsqlBatch(connection, transaction);
+        if (inserts.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(InsertManySql, Keys(inserts), [.. inserts.Select(w => w.Json!)]));
+        }
+        if (updates.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(UpdateManySql, Keys(updates), [.. updates.Select(w => w.Json!)], [.. updates.Select(w => w.ExpectedVersion)]));
+        }
+        if (deletes.Count > 0)
+        {
+            batch.BatchCommands.Add(Command(DeleteManySql, Keys(deletes), null, [.. deletes.Select(w => w.ExpectedVersion)]));
+        }
+        var done = new HashSet<(string, string)>();
+        using (var reader = batch.ExecuteReader())
+        {
+            do
+            {
+                while (reader.Read())
+                {
+                    done.Add((reader.GetString(0), reader.GetString(1)));
+                }
+            }
+            while (reader.NextResult());
+        }
+        return [.. writes.Select(w => done.Contains((w.StateName, w.GrainId)))];
+    }
+
+    private static (string[] StateNames, string[] GrainIds) Keys(List<StateWrite> writes) =>
+        ([.. writes.Select(w => w.StateName)], [.. writes.Select(w => w.GrainId)]);
+
+    private static NpgsqlBatchCommand Command(string sql, (string[] StateNames, string[] GrainIds) keys, string[]? payloads, long[]? versions = null)
+    {
+        var command = new NpgsqlBatchCommand(sql);
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys.StateNames });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = keys.GrainIds });
+        if (payloads is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = payloads });
+        }
+        if (versions is not null)
+        {
+            command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = versions });
+        }
+        return command;
+    }
+
+    private static bool HasRepeatedRow(IReadOnlyList<StateWrite> writes)
+    {
+        var seen = new HashSet<(string, string)>();
+        return !writes.All(w => seen.Add((w.StateName, w.GrainId)));
+    }
+
+    /// <summary>One statement per write, in the order made, so two writes to one row behave as if sent one by one.</summary>
+    private static bool[] CommitInOrder(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StateWrite> writes)
+    {
         using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var write in writes)
         {
@@ -106,9 +292,8 @@ public sealed class PostgresStateStore : IStateStore
             }
             batch.BatchCommands.Add(command);
         }
-        // One round trip for all statements; they run in order, so two writes to one row in a batch behave as if sent one by one.
+        // One round trip for all statements.
         batch.ExecuteNonQuery();
-        transaction.Commit();
         var applied = new bool[writes.Count];
         for (var i = 0; i < applied.Length; i++)
         {
@@ -117,7 +302,14 @@ public sealed class PostgresStateStore : IStateStore
         return applied;
     }
 
-    public void Dispose() => _dataSource.Dispose();
+    public void Dispose()
+    {
+        _reads.Writer.TryComplete();
+        _readLoop.Wait(TimeSpan.FromSeconds(10));
+        _committer?.Dispose();
+        _readerConnection?.Dispose();
+        _dataSource.Dispose();
+    }
 
     private static void Execute(NpgsqlConnection connection, string sql, params object[] parameters)
     {

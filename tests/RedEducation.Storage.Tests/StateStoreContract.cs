@@ -123,6 +123,53 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task Commit_DistinctRowsWithSomeConflicts_AppliesTheOthersAndReportsEachInPlace()
+    {
+        using var store = OpenStore();
+        store.Commit([.. Enumerable.Range(0, 6).Select(i => new StateWrite(State, $"row-{i}", "{\"v\":1}", 0))]);
+
+        // Every row once, the kinds interleaved, so that the answers must be matched back to the writes by row.
+        var applied = store.Commit(
+        [
+            new StateWrite(State, "row-0", null, 1),
+            new StateWrite(State, "new-a", "{\"v\":1}", 0),
+            new StateWrite(State, "row-1", "{\"v\":\"stale\"}", 7),
+            new StateWrite(State, "row-2", "{\"v\":2}", 1),
+            new StateWrite(State, "row-3", "{\"v\":\"insert over existing\"}", 0),
+            new StateWrite(State, "row-4", null, 3),
+            new StateWrite(State, "new-b", "{\"v\":1}", 0),
+            new StateWrite(State, "row-5", "{\"v\":2}", 1),
+        ]);
+
+        Assert.Equal([true, true, false, true, false, false, true, true], applied);
+        Assert.Null(await store.ReadAsync(State, "row-0"));
+        Assert.Equal(new StoredState("{\"v\":1}", 1), await store.ReadAsync(State, "new-a"));
+        Assert.Equal(new StoredState("{\"v\":1}", 1), await store.ReadAsync(State, "row-1"));
+        Assert.Equal(new StoredState("{\"v\":2}", 2), await store.ReadAsync(State, "row-2"));
+        Assert.Equal(new StoredState("{\"v\":1}", 1), await store.ReadAsync(State, "row-3"));
+        Assert.Equal(new StoredState("{\"v\":1}", 1), await store.ReadAsync(State, "row-4"));
+        Assert.Equal(new StoredState("{\"v\":1}", 1), await store.ReadAsync(State, "new-b"));
+        Assert.Equal(new StoredState("{\"v\":2}", 2), await store.ReadAsync(State, "row-5"));
+    }
+
+    [Fact]
+    public async Task ReadAsync_HundredsAtOnce_EachGetsItsOwnRowOrNull()
+    {
+        using var store = OpenStore();
+        store.Commit([.. Enumerable.Range(0, 300).Where(i => i % 3 != 0).Select(i => new StateWrite(State, $"r{i}", $"{{\"v\":{i}}}", 0))]);
+
+        // Some keys asked twice in the same burst; every third key was never stored.
+        var keys = Enumerable.Range(0, 300).Concat(Enumerable.Range(0, 300).Where(i => i % 7 == 0)).ToList();
+        var read = await Task.WhenAll(keys.Select(i => store.ReadAsync(State, $"r{i}").AsTask()));
+
+        for (var k = 0; k < keys.Count; k++)
+        {
+            var i = keys[k];
+            Assert.Equal(i % 3 == 0 ? null : new StoredState($"{{\"v\":{i}}}", 1), read[k]);
+        }
+    }
+
+    [Fact]
     public async Task Commit_TwoWritesToOneRowInABatch_ApplyInOrder()
     {
         using var store = OpenStore();
