@@ -11,6 +11,9 @@ namespace RedEducation.Bench;
 /// </summary>
 internal sealed class PostgresBaseline(NpgsqlDataSource dataSource)
 {
+    /// <summary>Bookings at 8 connections before the measured levels, not reported.</summary>
+    public const int WarmUpBookings = 5_000;
+
     private int _slots;
 
     public static async Task<PostgresBaseline> CreateAsync(NpgsqlDataSource dataSource)
@@ -59,9 +62,11 @@ internal sealed class PostgresBaseline(NpgsqlDataSource dataSource)
         string? firstError = null;
         var next = -1;
 
+        var cpu = CpuUse.Now();
         var started = Stopwatch.GetTimestamp();
         await Task.WhenAll(Enumerable.Range(0, Math.Min(connections, requests)).Select(_ => WorkerAsync()));
         var elapsed = Stopwatch.GetElapsedTime(started);
+        cpu = CpuUse.Now() - cpu;
 
         await using var read = dataSource.CreateCommand("SELECT booked, (SELECT coalesce(sum(headcount), 0) FROM booking WHERE slot_id = $1)::integer FROM slot WHERE id = $1");
         read.Parameters.Add(new NpgsqlParameter<int> { TypedValue = slot });
@@ -70,7 +75,7 @@ internal sealed class PostgresBaseline(NpgsqlDataSource dataSource)
         var booked = reader.GetInt32(0);
         // Bookings rows that disagree with the slot counter count as booked elsewhere, which fails the overbooking check.
         var bookingRows = reader.GetInt32(1);
-        return new LevelResult("baseline", connections, capacity, samples, elapsed, booked, Math.Abs(bookingRows - booked), firstError);
+        return new LevelResult("baseline", connections, capacity, samples, elapsed, cpu, booked, Math.Abs(bookingRows - booked), firstError);
 
         async Task WorkerAsync()
         {

@@ -54,8 +54,8 @@ try
             var baseline = await PostgresBaseline.CreateAsync(baselineSource);
             fsync = await baseline.SettingAsync("fsync");
             synchronousCommit = await baseline.SettingAsync("synchronous_commit");
-            Console.WriteLine("PostgreSQL baseline: warming up (1,000 bookings at 8 connections, not reported)...");
-            await baseline.RunAsync(8, 1_000, HotVenueDay.AmpleCapacity);
+            Console.WriteLine($"PostgreSQL baseline: warming up ({PostgresBaseline.WarmUpBookings:N0} bookings at 8 connections, not reported)...");
+            await baseline.RunAsync(8, PostgresBaseline.WarmUpBookings, HotVenueDay.AmpleCapacity);
             foreach (var connections in baselineConnections)
             {
                 Console.WriteLine($"PostgreSQL baseline, {connections} connections...");
@@ -107,8 +107,11 @@ async Task<List<LevelResult>> RunSystemAsync(string storage, IHost host)
         await host.StartAsync();
         var burst = new HotVenueDay(host.Services.GetRequiredService<IGrainFactory>());
 
-        Console.WriteLine($"{storage}: warming up (1,000 bookings at 64 in flight, not reported)...");
-        await burst.RunAsync("warm-up", HotVenueDay.AmpleCapacity, concurrency: 64, requests: 1_000);
+        Console.WriteLine($"{storage}: warming up ({HotVenueDay.WarmUpBookings:N0} bookings at 64 in flight, not reported)...");
+        for (var done = 0; done < HotVenueDay.WarmUpBookings; done += Requests)
+        {
+            await burst.RunAsync("warm-up", HotVenueDay.AmpleCapacity, concurrency: 64, requests: Requests);
+        }
 
         var results = new List<LevelResult>();
         foreach (var level in levels)

@@ -33,18 +33,18 @@ internal static class Report
     {
         var text = new StringBuilder();
         text.AppendLine("Ample capacity (slot capacity 100,000 people; every request fits)").AppendLine();
-        text.AppendLine("| in flight | requests | confirmed | refused | errors | total time | confirmed/s | p50 | p99 | max | sum confirmed = booked | booked ≤ capacity |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        text.AppendLine("| in flight | requests | confirmed | refused | errors | total time | confirmed/s | p50 | p99 | max | CPU µs per request (process / PostgreSQL) | sum confirmed = booked | booked ≤ capacity |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var r in results.Where(r => r.Scenario == "ample"))
         {
-            text.AppendLine(Invariant, $"| {Concurrency(r.Concurrency, r.Samples.Count)} | {r.Samples.Count:N0} | {r.Confirmed:N0} | {r.Refused:N0} | {r.Errors:N0} | {r.Elapsed.TotalSeconds:F2} s | {r.ConfirmedPerSecond:N0} | {Ms(r.Percentile(0.50))} | {Ms(r.Percentile(0.99))} | {Ms(r.Percentile(1))} | {Check(r.ConfirmedPeople == r.Booked && r.BookedElsewhere == 0, $"{r.ConfirmedPeople:N0} = {r.Booked:N0}")} | {Check(r.Booked <= r.Capacity, $"{r.Booked:N0} ≤ {r.Capacity:N0}")} |");
+            text.AppendLine(Invariant, $"| {Concurrency(r.Concurrency, r.Samples.Count)} | {r.Samples.Count:N0} | {r.Confirmed:N0} | {r.Refused:N0} | {r.Errors:N0} | {r.Elapsed.TotalSeconds:F2} s | {r.ConfirmedPerSecond:N0} | {Ms(r.Percentile(0.50))} | {Ms(r.Percentile(0.99))} | {Ms(r.Percentile(1))} | {r.CpuPerRequest} | {Check(r.ConfirmedPeople == r.Booked && r.BookedElsewhere == 0, $"{r.ConfirmedPeople:N0} = {r.Booked:N0}")} | {Check(r.Booked <= r.Capacity, $"{r.Booked:N0} ≤ {r.Capacity:N0}")} |");
         }
         text.AppendLine().AppendLine("Scarce capacity (slot capacity 2,000 people; about 55,000 asked for)").AppendLine();
-        text.AppendLine("| in flight | requests | confirmed | refused (slot-full) | errors | total time | requests/s | p50 all | p99 all | p50 refused | p99 refused | max | sum confirmed = booked | booked ≤ capacity |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        text.AppendLine("| in flight | requests | confirmed | refused (slot-full) | errors | total time | requests/s | p50 all | p99 all | p50 refused | p99 refused | max | CPU µs per request (process / PostgreSQL) | sum confirmed = booked | booked ≤ capacity |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var r in results.Where(r => r.Scenario == "scarce"))
         {
-            text.AppendLine(Invariant, $"| {Concurrency(r.Concurrency, r.Samples.Count)} | {r.Samples.Count:N0} | {r.Confirmed:N0} | {r.Refused:N0} | {r.Errors:N0} | {r.Elapsed.TotalSeconds:F2} s | {r.RequestsPerSecond:N0} | {Ms(r.Percentile(0.50))} | {Ms(r.Percentile(0.99))} | {Ms(r.Percentile(0.50, Outcome.Refused))} | {Ms(r.Percentile(0.99, Outcome.Refused))} | {Ms(r.Percentile(1))} | {Check(r.ConfirmedPeople == r.Booked && r.BookedElsewhere == 0, $"{r.ConfirmedPeople:N0} = {r.Booked:N0}")} | {Check(r.Booked <= r.Capacity, $"{r.Booked:N0} ≤ {r.Capacity:N0}")} |");
+            text.AppendLine(Invariant, $"| {Concurrency(r.Concurrency, r.Samples.Count)} | {r.Samples.Count:N0} | {r.Confirmed:N0} | {r.Refused:N0} | {r.Errors:N0} | {r.Elapsed.TotalSeconds:F2} s | {r.RequestsPerSecond:N0} | {Ms(r.Percentile(0.50))} | {Ms(r.Percentile(0.99))} | {Ms(r.Percentile(0.50, Outcome.Refused))} | {Ms(r.Percentile(0.99, Outcome.Refused))} | {Ms(r.Percentile(1))} | {r.CpuPerRequest} | {Check(r.ConfirmedPeople == r.Booked && r.BookedElsewhere == 0, $"{r.ConfirmedPeople:N0} = {r.Booked:N0}")} | {Check(r.Booked <= r.Capacity, $"{r.Booked:N0} ≤ {r.Capacity:N0}")} |");
         }
         foreach (var r in results.Where(r => r.FirstError is not null))
         {
@@ -56,11 +56,11 @@ internal static class Report
     public static string BaselineTable(IReadOnlyList<LevelResult> baseline)
     {
         var text = new StringBuilder();
-        text.AppendLine("| connections | bookings | confirmed | refused | errors | total time | bookings/s | p50 | p99 | max | sum confirmed = booked = booking rows | booked ≤ capacity |");
-        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
+        text.AppendLine("| connections | bookings | confirmed | refused | errors | total time | bookings/s | p50 | p99 | max | CPU µs per booking (client / PostgreSQL) | sum confirmed = booked = booking rows | booked ≤ capacity |");
+        text.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|");
         foreach (var r in baseline)
         {
-            text.AppendLine(Invariant, $"| {r.Concurrency} | {r.Samples.Count:N0} | {r.Confirmed:N0} | {r.Refused:N0} | {r.Errors:N0} | {r.Elapsed.TotalSeconds:F2} s | {r.ConfirmedPerSecond:N0} | {Ms(r.Percentile(0.50))} | {Ms(r.Percentile(0.99))} | {Ms(r.Percentile(1))} | {Check(r.ConfirmedPeople == r.Booked && r.BookedElsewhere == 0, $"{r.ConfirmedPeople:N0} = {r.Booked:N0}")} | {Check(r.Booked <= r.Capacity, $"{r.Booked:N0} ≤ {r.Capacity:N0}")} |");
+            text.AppendLine(Invariant, $"| {r.Concurrency} | {r.Samples.Count:N0} | {r.Confirmed:N0} | {r.Refused:N0} | {r.Errors:N0} | {r.Elapsed.TotalSeconds:F2} s | {r.ConfirmedPerSecond:N0} | {Ms(r.Percentile(0.50))} | {Ms(r.Percentile(0.99))} | {Ms(r.Percentile(1))} | {r.CpuPerRequest} | {Check(r.ConfirmedPeople == r.Booked && r.BookedElsewhere == 0, $"{r.ConfirmedPeople:N0} = {r.Booked:N0}")} | {Check(r.Booked <= r.Capacity, $"{r.Booked:N0} ≤ {r.Capacity:N0}")} |");
         }
         foreach (var r in baseline.Where(r => r.FirstError is not null))
         {
@@ -124,10 +124,10 @@ internal static class Report
         else
         {
             text.AppendLine("## Results: PostgreSQL storage").AppendLine();
-            text.AppendLine("The same burst, the silo registered with `AddPostgresGrainStorage(\"main\", …)`: the same group-commit grain storage over `PostgresStateStore` (one transaction per batch of grain writes, sent as one batch of statements).").AppendLine();
+            text.AppendLine("The same burst, the silo registered with `AddPostgresGrainStorage(\"main\", …)`: the same group-commit grain storage over `PostgresStateStore` (one transaction per batch of grain writes: one statement per kind of change, the rows sent as arrays; reads that arrive together go as one query).").AppendLine();
             text.Append(Tables(postgres.System)).AppendLine();
             text.AppendLine("## Baseline: one PostgreSQL transaction per booking").AppendLine();
-            text.AppendLine(Invariant, $"On the same PostgreSQL server (another database): tables `slot(id, capacity, booked)` and `booking(id, slot_id, unit, headcount, contact_name, contact_phone, created_at)`. Per booking, one transaction on one connection: `UPDATE slot SET booked = booked + $n WHERE id = $slot AND booked + $n <= capacity`, then, if a row was updated, `INSERT INTO booking …`, then `COMMIT` (synchronous_commit = {postgres.SynchronousCommit}). Both statements are prepared. Each connection is a caller that sends its next booking when the last one committed; every level books the same {requests:N0} group sizes as the burst into a fresh slot with room for all, after a warm-up of 1,000 bookings at 8 connections that is not reported.").AppendLine();
+            text.AppendLine(Invariant, $"On the same PostgreSQL server (another database): tables `slot(id, capacity, booked)` and `booking(id, slot_id, unit, headcount, contact_name, contact_phone, created_at)`. Per booking, one transaction on one connection: `UPDATE slot SET booked = booked + $n WHERE id = $slot AND booked + $n <= capacity`, then, if a row was updated, `INSERT INTO booking …`, then `COMMIT` (synchronous_commit = {postgres.SynchronousCommit}). Both statements are prepared. Each connection is a caller that sends its next booking when the last one committed; every level books the same {requests:N0} group sizes as the burst into a fresh slot with room for all, after a warm-up of {PostgresBaseline.WarmUpBookings:N0} bookings at 8 connections that is not reported.").AppendLine();
             text.Append(BaselineTable(postgres.Baseline)).AppendLine();
             text.AppendLine("## Ratios").AppendLine();
             text.Append(Ratios(postgres, sqlite)).AppendLine();
@@ -137,7 +137,8 @@ internal static class Report
         text.AppendLine("## How it was measured").AppendLine();
         text.AppendLine("- One silo in the benchmark process, registered as the server registers it (`AddSqliteGrainStorage(\"main\", …, DomainJson.Options)` or `AddPostgresGrainStorage(\"main\", …, DomainJson.Options)`, `AddDomainJsonCodec()`, `TimeProvider.System`), no dashboard, calls through the silo's own `IGrainFactory` (no network hop, no HTTP).");
         text.AppendLine("- Each level books a fresh venue (hourly slots, groups of 1–10, unit cap and daily cap out of the way) on a day 30 days ahead, all requests in the 10:00 slot. Booking ids come from `BookingIds.From(unit, key)` over 100 units; group sizes come from one fixed seed, so every level asks for the same groups. A booking is one `CreateAsync`: the booking grain stores the request and adds the id to its unit, then the venue-day decides and stores its ledger before answering, so every reply is durable.");
-        text.AppendLine("- \"In flight\" is the number of callers each sending its next request as soon as its last one is answered; \"all at once\" starts every request together. Levels run one after another in one process after a warm-up of 1,000 bookings that is not reported. At 1 in flight the system books 2,000 requests, not 10,000 (`--full` books 10,000): one caller at a time is slow because every write stores the whole venue-day.");
+        text.AppendLine(Invariant, $"- \"In flight\" is the number of callers each sending its next request as soon as its last one is answered; \"all at once\" starts every request together. Levels run one after another in one process after a warm-up of {HotVenueDay.WarmUpBookings:N0} bookings at 64 in flight that is not reported (the runtime recompiles hot code, optimized, after it has run a while). At 1 in flight the system books 2,000 requests, not 10,000 (`--full` books 10,000): a lone caller waits for each booking's two commits (the booking with its unit's list, then the venue-day's decision) one after the other.");
+        text.AppendLine("- CPU per request is the CPU time this process (callers and silo; for the baseline, its client) and every PostgreSQL process used during the level, read from /proc, divided by the level's requests. It shows what limits the level: on 2 cores, 1,000 µs of CPU per request caps a level at 2,000 requests/s.");
         text.AppendLine("- The baseline and the system run one after the other, never at the same time, against the same PostgreSQL server; the benchmark process, PostgreSQL and the silo share the 2 cores.");
         text.AppendLine("- A run is a single sample on a shared 2-core machine: expect tens of percent between runs.");
         return text.ToString();
