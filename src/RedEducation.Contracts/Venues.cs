@@ -24,6 +24,12 @@ public interface IVenueDayGrain : IGrainWithStringKey
 {
     Task<PlacementResult> PlaceAsync(PlacementRequest request);
 
+    /// <summary>
+    /// Places a new booking (placement id = booking id) and stores, in the same commit, the booking's own record and its
+    /// unit's index entry: a placement is never durable without them, and a refused booking stores nothing.
+    /// </summary>
+    Task<PlacementResult> PlaceNewBookingAsync(string bookingId, NewBooking booking, DateTimeOffset createdAt);
+
     /// <summary>What <see cref="PlaceAsync"/> would answer now, without placing anything: lets a refusal cost no write.</summary>
     Task<Refusal> PreviewAsync(PlacementRequest request);
     Task<PlacementResult> ResizeAsync(string placementId, int headcount);

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
 using RedEducation.Contracts;
 using RedEducation.Domain.Booking;
 
@@ -16,22 +17,38 @@ internal sealed class BookingState
     public int TicketSerial { get; set; }
     /// <summary>A move under way: set before the new placement is made, cleared once the old one is cancelled.</summary>
     public PendingMove? Move { get; set; }
+
+    /// <summary>The record of a booking as first placed.</summary>
+    public static BookingState Created(NewBooking request, DateTimeOffset createdAt) =>
+        new() { Request = request, Date = request.Date, Slot = request.Slot, CreatedAt = createdAt };
 }
 
 internal sealed record PendingMove(DateOnly Date, TimeOnly Slot);
 
 /// <summary>
 /// A group booking's identity and contact; its capacity lives in the venue-day grain, which is asked for the status.
-/// The booking is stored before its venue-day places it, so every placement has a booking behind it and a crash leaves
-/// at worst a pending booking that holds no capacity.
+/// A new booking's record is stored by its venue-day, in the commit that places it, so every placement has a booking
+/// behind it and a refused booking stores nothing. The grain keeps its stored state by hand, not as an
+/// <see cref="IPersistentState{TState}"/>, because a row written by the venue-day leaves it without the row's version.
 /// </summary>
 internal sealed class BookingGrain(
-    [PersistentState("booking", Stores.Main)] IPersistentState<BookingState> state,
+    [FromKeyedServices(Stores.Main)] IGrainStorage storage,
     [FromKeyedServices(BusinessClock.Key)] TimeProvider clock) : Grain, IBookingGrain
 {
+    public const string StateName = "booking";
+
+    private readonly GrainState<BookingState> _stored = new(new BookingState());
+
+    /// <summary>Set when the venue-day stored this grain's row: its version is read back before the next write.</summary>
+    private bool _versionUnknown;
+
+    // Never null: the storage assigns a state only when it read one, and this one starts as a new BookingState.
+    private BookingState State => _stored.State!;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        if (state.State.Move is not null)
+        await storage.ReadStateAsync(StateName, this.GetGrainId(), _stored);
+        if (State.Move is not null)
         {
             await FinishMoveAsync();
         }
@@ -39,22 +56,22 @@ internal sealed class BookingGrain(
 
     public async Task<BookingResult> CreateAsync(NewBooking request)
     {
-        if (state.State.Request is { } existing)
+        if (State.Request is { } existing)
         {
             if (existing != request)
             {
                 return BookingResult.Fail(BookingFailure.KeyReused);
             }
-            // The first attempt stores the booking and its unit's list entry in parallel, so a crash can keep the one
-            // without the other: repeat the (idempotent) list entry before placing, or the unit never sees this booking.
+            // Stored by an earlier attempt. Bookings stored before the venue-day stored them may lack their unit's
+            // index entry (they were written separately): repeat it, idempotently, before placing.
             await GrainFactory.GetGrain<IUnitGrain>(request.UnitId).AddBookingAsync(this.GetPrimaryKeyString());
             var replay = await PlaceAsync(request);
             return replay.Accepted ? BookingResult.Ok(View(replay.Placement)) : BookingResult.Refused(replay.Refusal);
         }
         // Most refusals (full slot, closed day, lead time) are known before anything is stored: ask first, so that a
         // refusal in a booking rush costs no write. The placement below decides again, as things may change meanwhile.
-        var preview = await GrainFactory.GetGrain<IVenueDayGrain>(VenueDayKey.Of(request.VenueId, request.Date))
-            .PreviewAsync(new PlacementRequest(this.GetPrimaryKeyString(), request.UnitId, request.Slot, request.Headcount, request.JoinWaitlist));
+        var day = GrainFactory.GetGrain<IVenueDayGrain>(VenueDayKey.Of(request.VenueId, request.Date));
+        var preview = await day.PreviewAsync(new PlacementRequest(this.GetPrimaryKeyString(), request.UnitId, request.Slot, request.Headcount, request.JoinWaitlist));
         if (preview == Refusal.NotFound)
         {
             return BookingResult.Fail(BookingFailure.UnknownVenue);
@@ -64,19 +81,14 @@ internal sealed class BookingGrain(
             return BookingResult.Refused(preview);
         }
 
-        state.State.Request = request;
-        state.State.Date = request.Date;
-        state.State.Slot = request.Slot;
-        state.State.CreatedAt = clock.GetUtcNow();
-        await Task.WhenAll(state.WriteStateAsync(), GrainFactory.GetGrain<IUnitGrain>(request.UnitId).AddBookingAsync(this.GetPrimaryKeyString()));
-
-        var placed = await PlaceAsync(request);
+        var created = BookingState.Created(request, clock.GetUtcNow());
+        var placed = await day.PlaceNewBookingAsync(this.GetPrimaryKeyString(), request, created.CreatedAt);
         if (!placed.Accepted)
         {
-            await state.ClearStateAsync();
-            state.State = new BookingState();
             return BookingResult.Refused(placed.Refusal);
         }
+        _stored.State = created;
+        _versionUnknown = true;
         return BookingResult.Ok(View(placed.Placement), created: true);
     }
 
@@ -87,26 +99,26 @@ internal sealed class BookingGrain(
 
     public async Task<BookingResult> ResizeAsync(int headcount)
     {
-        if (state.State.Request is null)
+        if (State.Request is null)
         {
             return BookingResult.Fail(BookingFailure.NotFound);
         }
-        var result = await Day(state.State.Date).ResizeAsync(PlacementId, headcount);
+        var result = await Day(State.Date).ResizeAsync(PlacementId, headcount);
         if (result.Accepted)
         {
-            state.State.TicketSerial++;
-            await state.WriteStateAsync();
+            State.TicketSerial++;
+            await WriteAsync();
         }
         return await ResultAsync(result);
     }
 
     public async Task<BookingResult> CancelAsync()
     {
-        if (state.State.Request is null)
+        if (State.Request is null)
         {
             return BookingResult.Fail(BookingFailure.NotFound);
         }
-        var result = await Day(state.State.Date).CancelAsync(PlacementId);
+        var result = await Day(State.Date).CancelAsync(PlacementId);
         return await ResultAsync(result);
     }
 
@@ -121,23 +133,23 @@ internal sealed class BookingGrain(
         {
             return BookingResult.Fail(BookingFailure.Cancelled);
         }
-        if (newDate == state.State.Date && newSlot == state.State.Slot)
+        if (newDate == State.Date && newSlot == State.Slot)
         {
             return BookingResult.Ok(current);
         }
 
-        state.State.Move = new PendingMove(newDate, newSlot);
-        await state.WriteStateAsync();
-        var request = state.State.Request!;
+        State.Move = new PendingMove(newDate, newSlot);
+        await WriteAsync();
+        var request = State.Request!;
         // Within the same day the new placement replaces the old one in one step, so the group is not counted twice
         // against the slot, the daily cap or its unit's cap while it moves.
         var placed = await Day(newDate).PlaceAsync(new PlacementRequest(
-            BookingIds.Placement(this.GetPrimaryKeyString(), state.State.Generation + 1), request.UnitId, newSlot, current.Headcount, JoinWaitlist: false,
-            Replaces: newDate == state.State.Date ? PlacementId : null));
+            BookingIds.Placement(this.GetPrimaryKeyString(), State.Generation + 1), request.UnitId, newSlot, current.Headcount, JoinWaitlist: false,
+            Replaces: newDate == State.Date ? PlacementId : null));
         if (!placed.Accepted)
         {
-            state.State.Move = null;
-            await state.WriteStateAsync();
+            State.Move = null;
+            await WriteAsync();
             return BookingResult.Refused(placed.Refusal);
         }
         await FinishMoveAsync();
@@ -150,22 +162,34 @@ internal sealed class BookingGrain(
     /// </summary>
     private async Task FinishMoveAsync()
     {
-        var move = state.State.Move!;
-        var next = BookingIds.Placement(this.GetPrimaryKeyString(), state.State.Generation + 1);
+        var move = State.Move!;
+        var next = BookingIds.Placement(this.GetPrimaryKeyString(), State.Generation + 1);
         if (await Day(move.Date).GetPlacementAsync(next) is { Status: not PlacementStatus.Cancelled })
         {
-            await Day(state.State.Date).CancelAsync(PlacementId);
-            state.State.Date = move.Date;
-            state.State.Slot = move.Slot;
-            state.State.Generation++;
-            state.State.TicketSerial++;
+            await Day(State.Date).CancelAsync(PlacementId);
+            State.Date = move.Date;
+            State.Slot = move.Slot;
+            State.Generation++;
+            State.TicketSerial++;
         }
-        state.State.Move = null;
-        await state.WriteStateAsync();
+        State.Move = null;
+        await WriteAsync();
+    }
+
+    /// <summary>Stores the state; first reads back the row's version when the venue-day wrote the row.</summary>
+    private async Task WriteAsync()
+    {
+        if (_versionUnknown)
+        {
+            var current = new GrainState<BookingState>(new BookingState());
+            await storage.ReadStateAsync(StateName, this.GetGrainId(), current);
+            (_stored.ETag, _stored.RecordExists, _versionUnknown) = (current.ETag, current.RecordExists, false);
+        }
+        await storage.WriteStateAsync(StateName, this.GetGrainId(), _stored);
     }
 
     private Task<PlacementResult> PlaceAsync(NewBooking request) =>
-        Day(state.State.Date).PlaceAsync(new PlacementRequest(PlacementId, request.UnitId, state.State.Slot, request.Headcount, request.JoinWaitlist));
+        Day(State.Date).PlaceAsync(new PlacementRequest(PlacementId, request.UnitId, State.Slot, request.Headcount, request.JoinWaitlist));
 
     private async Task<BookingResult> ResultAsync(PlacementResult result) =>
         result.Refusal switch
@@ -177,12 +201,12 @@ internal sealed class BookingGrain(
         };
 
     private async Task<BookingView?> ViewAsync() =>
-        state.State.Request is null ? null : View(await Day(state.State.Date).GetPlacementAsync(PlacementId));
+        State.Request is null ? null : View(await Day(State.Date).GetPlacementAsync(PlacementId));
 
     /// <summary>The booking as its placement (null: not placed) shows it.</summary>
     private BookingView View(PlacementView? placement)
     {
-        var request = state.State.Request!;
+        var request = State.Request!;
         var status = placement?.Status switch
         {
             PlacementStatus.Confirmed => BookingStatus.Confirmed,
@@ -191,13 +215,13 @@ internal sealed class BookingGrain(
             _ => BookingStatus.Pending,
         };
         return new BookingView(
-            this.GetPrimaryKeyString(), request.UnitId, request.VenueId, state.State.Date, state.State.Slot,
+            this.GetPrimaryKeyString(), request.UnitId, request.VenueId, State.Date, State.Slot,
             placement?.Headcount ?? request.Headcount, status, placement?.WaitlistPosition ?? 0,
-            request.ContactName, request.ContactPhone, state.State.CreatedAt, state.State.TicketSerial);
+            request.ContactName, request.ContactPhone, State.CreatedAt, State.TicketSerial);
     }
 
-    private string PlacementId => BookingIds.Placement(this.GetPrimaryKeyString(), state.State.Generation);
+    private string PlacementId => BookingIds.Placement(this.GetPrimaryKeyString(), State.Generation);
 
     private IVenueDayGrain Day(DateOnly date) =>
-        GrainFactory.GetGrain<IVenueDayGrain>(VenueDayKey.Of(state.State.Request!.VenueId, date));
+        GrainFactory.GetGrain<IVenueDayGrain>(VenueDayKey.Of(State.Request!.VenueId, date));
 }

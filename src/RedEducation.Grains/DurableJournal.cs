@@ -24,6 +24,7 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
     internal const int SegmentEvents = 8;
 
     private readonly List<TEvent> _open = [];
+    private readonly List<GrainRow> _alongside = [];
     private int _segment;
     private string? _etag;
     private GroupCommit? _commit;
@@ -56,9 +57,20 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
 
     public void EnsureUsable() => Commit.EnsureUsable();
 
-    public void Append(TEvent change)
+    public void Append(TEvent change) => Append(change, []);
+
+    /// <summary>
+    /// Appends <paramref name="change"/> and has <paramref name="alongside"/> (rows of other grains, written where absent)
+    /// stored by the same write, in the same transaction.
+    /// </summary>
+    public void Append(TEvent change, IReadOnlyList<GrainRow> alongside)
     {
+        if (alongside.Count > 0 && storage is not IGrainRows)
+        {
+            throw new NotSupportedException($"{storage.GetType().Name} cannot store rows beside a grain's state");
+        }
         _open.Add(change);
+        _alongside.AddRange(alongside);
         Commit.Changed();
     }
 
@@ -70,7 +82,11 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
         var count = _open.Count;
         // A copy: events appended while this write is under way belong to the next one.
         var state = new GrainState<List<TEvent>>([.. _open]) { ETag = _etag };
-        await storage.WriteStateAsync(SegmentName(_segment), grainId, state);
+        GrainRow[] rows = [.. _alongside];
+        _alongside.Clear();
+        await (rows.Length == 0
+            ? storage.WriteStateAsync(SegmentName(_segment), grainId, state)
+            : ((IGrainRows)storage).WriteStateAsync(SegmentName(_segment), grainId, state, rows));
         _etag = state.ETag;
         if (count >= SegmentEvents)
         {

@@ -1,1 +1,2 @@
 global using Orleans.Concurrency;
+global using RedEducation.Storage;

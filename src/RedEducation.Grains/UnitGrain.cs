@@ -4,59 +4,38 @@ using RedEducation.Contracts;
 
 namespace RedEducation.Grains;
 
-/// <summary>The list as a whole row: how units were stored before the journal. Read at activation, never written again.</summary>
+/// <summary>The list as a whole row: how units were stored before the index rows. Read at activation, never written again.</summary>
 internal sealed class UnitState
 {
     public List<string> BookingIds { get; set; } = [];
 }
 
+/// <summary>One entry of a unit's index of bookings: a row of its own, named after the booking.</summary>
+internal sealed record UnitBookingEntry(string BookingId);
+
 /// <summary>
-/// A unit's list of bookings. Every new booking of the unit passes through here before it is placed, so the grain is
-/// reentrant and commits in groups like the venue-day: additions that arrive while a write is on its way to disk are
-/// stored together by the next write. An addition is answered only once a write holding it is stored. The list is kept
-/// as a journal of added ids: a unit that books all season would otherwise rewrite its whole list with every booking.
+/// A unit's bookings. Each booking has an index row of its own under the unit ("unit-booking/{id}"), which the venue-day
+/// stores in the same commit as the booking's placement; listing reads the rows. Nothing is rewritten as a unit books all
+/// season, and the unit is not a stop on the way of every booking.
 /// </summary>
 [Reentrant]
 internal sealed class UnitGrain(
     [PersistentState("unit", Stores.Main)] IPersistentState<UnitState> legacy,
     [FromKeyedServices(Stores.Main)] IGrainStorage storage) : Grain, IUnitGrain
 {
-    private readonly List<string> _ids = [];
-    private readonly HashSet<string> _known = new(StringComparer.Ordinal);
-    private DurableJournal<string> _journal = null!;
+    private const string IndexPrefix = "unit-booking/";
 
-    public override async Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        legacy.State.BookingIds.ForEach(Add);
-        _journal = new DurableJournal<string>(storage, "unit-journal", this.GetGrainId(), DeactivateOnIdle);
-        await _journal.LoadAsync(Add);
-    }
+    /// <summary>The index row of <paramref name="bookingId"/> under the unit <paramref name="unit"/>.</summary>
+    internal static GrainRow IndexRow(GrainId unit, string bookingId) => new(IndexPrefix + bookingId, unit, new UnitBookingEntry(bookingId));
 
-    public async Task AddBookingAsync(string bookingId)
-    {
-        _journal.EnsureUsable();
-        if (!_known.Contains(bookingId))
-        {
-            Add(bookingId);
-            _journal.Append(bookingId);
-        }
-        // Also when the id was known: the write holding it may still be under way.
-        await _journal.DurableAsync();
-    }
+    private IGrainRows Rows => storage as IGrainRows ?? throw new NotSupportedException($"{storage.GetType().Name} cannot list a unit's bookings");
+
+    /// <summary>Stores the index row unless it is there; a booking's first placement stores it by itself.</summary>
+    public Task AddBookingAsync(string bookingId) => Rows.InsertAsync(IndexRow(this.GetGrainId(), bookingId));
 
     public async Task<IReadOnlyList<string>> GetBookingIdsAsync()
     {
-        _journal.EnsureUsable();
-        IReadOnlyList<string> ids = [.. _ids];
-        await _journal.DurableAsync();
-        return ids;
-    }
-
-    private void Add(string bookingId)
-    {
-        if (_known.Add(bookingId))
-        {
-            _ids.Add(bookingId);
-        }
+        var indexed = await Rows.ListStateNamesAsync(this.GetGrainId(), IndexPrefix);
+        return [.. legacy.State.BookingIds.Concat(indexed.Select(name => name[IndexPrefix.Length..])).Distinct(StringComparer.Ordinal)];
     }
 }

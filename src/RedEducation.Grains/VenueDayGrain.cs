@@ -30,7 +30,17 @@ internal sealed class VenueDayGrain(
         await _journal.LoadAsync(_ledger.Restore);
     }
 
-    public async Task<PlacementResult> PlaceAsync(PlacementRequest request)
+    public Task<PlacementResult> PlaceAsync(PlacementRequest request) => PlaceAsync(request, []);
+
+    public Task<PlacementResult> PlaceNewBookingAsync(string bookingId, NewBooking booking, DateTimeOffset createdAt) =>
+        PlaceAsync(new PlacementRequest(bookingId, booking.UnitId, booking.Slot, booking.Headcount, booking.JoinWaitlist),
+        [
+            new GrainRow(BookingGrain.StateName, GrainFactory.GetGrain<IBookingGrain>(bookingId).GetGrainId(), BookingState.Created(booking, createdAt)),
+            UnitGrain.IndexRow(GrainFactory.GetGrain<IUnitGrain>(booking.UnitId).GetGrainId(), bookingId),
+        ]);
+
+    /// <param name="rows">Stored with the placement when it is new (written where absent, so a replay changes nothing).</param>
+    private async Task<PlacementResult> PlaceAsync(PlacementRequest request, IReadOnlyList<GrainRow> rows)
     {
         var venue = await VenueAsync();
         if (venue is null)
@@ -50,7 +60,7 @@ internal sealed class VenueDayGrain(
         }
         if (!known)
         {
-            Journal();
+            Journal(rows);
         }
         await _journal.DurableAsync();
         return new PlacementResult(Refusal.None, View(placement));
@@ -151,12 +161,16 @@ internal sealed class VenueDayGrain(
         return GrainFactory.GetGrain<IVenueGrain>(_venueId).GetAsync();
     }
 
-    /// <summary>Appends every placement the last decision changed (the group itself, any it replaced, any it promoted).</summary>
-    private void Journal()
+    /// <summary>
+    /// Appends every placement the last decision changed (the group itself, any it replaced, any it promoted), with
+    /// <paramref name="rows"/> to be stored by the same write.
+    /// </summary>
+    private void Journal(IReadOnlyList<GrainRow>? rows = null)
     {
-        foreach (var change in _ledger.TakeChanges())
+        var changes = _ledger.TakeChanges();
+        for (var i = 0; i < changes.Count; i++)
         {
-            _journal.Append(change);
+            _journal.Append(changes[i], i == 0 ? rows ?? [] : []);
         }
     }
 }

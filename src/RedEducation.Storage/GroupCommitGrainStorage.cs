@@ -13,7 +13,7 @@ namespace RedEducation.Storage;
 /// fsync serves many grains. A write is acknowledged only after its transaction committed. The ETag is the row version;
 /// a stale ETag raises <see cref="InconsistentStateException"/>.
 /// </summary>
-public sealed partial class GroupCommitGrainStorage : IGrainStorage, IDisposable
+public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows, IDisposable
 {
     private const int MaxBatch = 1024;
     private readonly IStateStore _store;
@@ -46,15 +46,28 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IDisposable
         grainState.RecordExists = true;
     }
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        WriteStateAsync(stateName, grainId, grainState, []);
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, IReadOnlyList<GrainRow> alongside)
     {
         // Serialize now, inside the grain's turn: the stored snapshot is the state as it is at this call.
         var json = JsonSerializer.Serialize(grainState.State, _json);
         var expected = ExpectedVersion(grainState.ETag);
-        await Enqueue(new StateWrite(stateName, grainId.ToString(), json, expected), grainState.ETag);
+        await Enqueue([new StateWrite(stateName, grainId.ToString(), json, expected), .. alongside.Select(Insert)], grainState.ETag);
         grainState.ETag = (expected + 1).ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
+
+    public Task InsertAsync(GrainRow row) =>
+        Enqueue([Insert(row)], null, mustApply: false);
+
+    public async Task<IReadOnlyList<string>> ListStateNamesAsync(GrainId grainId, string stateNamePrefix) =>
+        await _store.ListStateNamesAsync(grainId.ToString(), stateNamePrefix);
+
+    /// <summary>A row's first version: applied only where no row is stored, so a row already there stays as it is.</summary>
+    private StateWrite Insert(GrainRow row) =>
+        new(row.StateName, row.GrainId.ToString(), JsonSerializer.Serialize(row.State, row.State.GetType(), _json), 0);
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
@@ -62,7 +75,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IDisposable
         {
             return;
         }
-        await Enqueue(new StateWrite(stateName, grainId.ToString(), null, ExpectedVersion(grainState.ETag)), grainState.ETag);
+        await Enqueue([new StateWrite(stateName, grainId.ToString(), null, ExpectedVersion(grainState.ETag))], grainState.ETag);
         grainState.ETag = null;
         grainState.RecordExists = false;
     }
@@ -74,13 +87,18 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IDisposable
         _store.Dispose();
     }
 
-    private async Task Enqueue(StateWrite write, string? etag)
+    /// <summary>
+    /// Queues <paramref name="writes"/> as one group: they go into the same transaction. Throws when the first write's
+    /// version check failed (unless <paramref name="mustApply"/> is false); the others are inserts-if-absent, whose
+    /// outcome is theirs alone.
+    /// </summary>
+    private async Task Enqueue(StateWrite[] writes, string? etag, bool mustApply = true)
     {
-        var pending = new PendingWrite(write, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new PendingWrite(writes, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
-        if (!await pending.Done.Task)
+        if (!await pending.Done.Task && mustApply)
         {
-            throw new InconsistentStateException($"state {write.StateName} of {write.GrainId} changed since it was read", "unknown", etag ?? "none");
+            throw new InconsistentStateException($"state {writes[0].StateName} of {writes[0].GrainId} changed since it was read", "unknown", etag ?? "none");
         }
     }
 
@@ -94,21 +112,26 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IDisposable
         while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
         {
             batch.Clear();
-            while (batch.Count < MaxBatch && reader.TryRead(out var next))
+            var writes = 0;
+            // A group is never split: it goes whole into this transaction, even past MaxBatch.
+            while (writes < MaxBatch && reader.TryRead(out var next))
             {
                 batch.Add(next);
+                writes += next.Writes.Length;
             }
             try
             {
-                var applied = _store.Commit([.. batch.Select(p => p.Write)]);
-                for (var i = 0; i < batch.Count; i++)
+                var applied = _store.Commit([.. batch.SelectMany(p => p.Writes)]);
+                var first = 0;
+                foreach (var pending in batch)
                 {
-                    batch[i].Done.SetResult(applied[i]);
+                    pending.Done.SetResult(applied[first]);
+                    first += pending.Writes.Length;
                 }
             }
             catch (Exception e)
             {
-                LogCommitFailed(_logger, e, batch.Count);
+                LogCommitFailed(_logger, e, writes);
                 foreach (var pending in batch)
                 {
                     pending.Done.SetException(e);
@@ -120,5 +143,5 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IDisposable
     [LoggerMessage(Level = LogLevel.Error, Message = "Committing {Count} grain state writes failed")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
 
-    private sealed record PendingWrite(StateWrite Write, TaskCompletionSource<bool> Done);
+    private sealed record PendingWrite(StateWrite[] Writes, TaskCompletionSource<bool> Done);
 }

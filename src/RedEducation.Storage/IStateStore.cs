@@ -15,6 +15,9 @@ public interface IStateStore : IDisposable
     /// <summary>The state of one grain, or null when none is stored.</summary>
     ValueTask<StoredState?> ReadAsync(string stateName, string grainId);
 
+    /// <summary>The state names of <paramref name="grainId"/>'s rows that start with <paramref name="stateNamePrefix"/>, oldest first.</summary>
+    ValueTask<IReadOnlyList<string>> ListStateNamesAsync(string grainId, string stateNamePrefix);
+
     /// <summary>
     /// Applies the writes in one durable transaction. Each write succeeds or fails on its own version check; the result
     /// at index i says whether writes[i] was applied. Returns only once the transaction is on disk.

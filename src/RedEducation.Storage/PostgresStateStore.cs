@@ -28,10 +28,12 @@ public sealed class PostgresStateStore : IStateStore
             PRIMARY KEY (state_name, grain_id)
         )
         """,
+        // For ListStateNamesAsync: the rows of one grain (a unit's index of bookings).
+        "CREATE INDEX grain_state_by_grain ON grain_state (grain_id, state_name)",
     ];
 
     // One statement per kind of change, whatever the batch size: the rows travel as arrays and are unnested server-side,
-    // so PostgreSQL parses and plans three statements (prepared once per connection) instead of one per row. Each
+    // so PostgreSQL parses and plans three statements instead of one per row. Each
     // statement returns the keys it applied; a write whose version no longer matches simply does not come back.
     private const string InsertManySql = """
         INSERT INTO grain_state (state_name, grain_id, version, payload, updated_at)
@@ -179,6 +181,23 @@ public sealed class PostgresStateStore : IStateStore
             found[reader.GetInt64(0) - 1] = new StoredState(reader.GetString(1), reader.GetInt64(2));
         }
         return found;
+    }
+
+    public async ValueTask<IReadOnlyList<string>> ListStateNamesAsync(string grainId, string stateNamePrefix)
+    {
+        // left() rather than LIKE: the prefix is matched as it is, whatever the database's collation or the characters in it.
+        await using var command = _dataSource.CreateCommand(
+            "SELECT state_name FROM grain_state WHERE grain_id = $1 AND left(state_name, $3) = $2 ORDER BY updated_at, state_name");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stateNamePrefix });
+        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = stateNamePrefix.Length });
+        var names = new List<string>();
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            names.Add(reader.GetString(0));
+        }
+        return names;
     }
 
     private sealed record PendingRead(string StateName, string GrainId, TaskCompletionSource<StoredState?> Done);

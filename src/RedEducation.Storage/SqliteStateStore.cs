@@ -34,6 +34,7 @@ public sealed class SqliteStateStore(string path) : IStateStore
                 updated_at TEXT NOT NULL,
                 PRIMARY KEY (state_name, grain_id)
             ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS grain_state_by_grain ON grain_state (grain_id, state_name);
             """);
     }
 
@@ -50,6 +51,23 @@ public sealed class SqliteStateStore(string path) : IStateStore
         command.Parameters.AddWithValue("$g", grainId);
         using var reader = command.ExecuteReader();
         return reader.Read() ? new StoredState(reader.GetString(0), reader.GetInt64(1)) : null;
+    }
+
+    public ValueTask<IReadOnlyList<string>> ListStateNamesAsync(string grainId, string stateNamePrefix)
+    {
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT state_name FROM grain_state WHERE grain_id = $g AND substr(state_name, 1, length($p)) = $p ORDER BY updated_at, state_name";
+        command.Parameters.AddWithValue("$g", grainId);
+        command.Parameters.AddWithValue("$p", stateNamePrefix);
+        var names = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            names.Add(reader.GetString(0));
+        }
+        return ValueTask.FromResult<IReadOnlyList<string>>(names);
     }
 
     public bool[] Commit(IReadOnlyList<StateWrite> writes)

@@ -20,21 +20,15 @@ public sealed class UnitGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
-    public async Task GetBookingIdsAsync_AfterReactivation_ListsEveryAddedBookingInOrder()
+    public async Task GetBookingIdsAsync_AfterReactivation_ListsEveryAddedBookingOnce()
     {
         var unit = fixture.Client.GetGrain<IUnitGrain>($"unit-{Guid.NewGuid():N}");
-        var ids = Enumerable.Range(0, 3 * DurableJournal<string>.SegmentEvents + 1).Select(i => $"bk-{i:D3}").ToList();
-        await Task.WhenAll(ids.Take(5).Select(unit.AddBookingAsync));
-        foreach (var id in ids.Skip(5))
-        {
-            await unit.AddBookingAsync(id);
-        }
+        var ids = Enumerable.Range(0, 30).Select(i => $"bk-{i:D3}").ToList();
+        await Task.WhenAll(ids.Select(unit.AddBookingAsync));
+        await unit.AddBookingAsync(ids[0]);
 
         await fixture.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
 
-        var listed = await unit.GetBookingIdsAsync();
-        Assert.Equal(ids.Count, listed.Count);
-        Assert.Equal(ids.Take(5).Order(), listed.Take(5).Order());
-        Assert.Equal(ids.Skip(5), listed.Skip(5));
+        Assert.Equal(ids, (await unit.GetBookingIdsAsync()).Order());
     }
 }

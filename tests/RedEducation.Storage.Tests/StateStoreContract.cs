@@ -220,6 +220,56 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task ListStateNamesAsync_RowsOfOneGrain_ListsThoseWithThePrefixOldestFirst()
+    {
+        using var store = OpenStore();
+        store.Commit([new StateWrite("idx/b", "unit-1", "{}", 0), new StateWrite("idx/a", "unit-2", "{}", 0), new StateWrite("other", "unit-1", "{}", 0)]);
+        store.Commit([new StateWrite("idx/a", "unit-1", "{}", 0), new StateWrite("idx_%", "unit-1", "{}", 0)]);
+
+        Assert.Equal(["idx/b", "idx/a"], await store.ListStateNamesAsync("unit-1", "idx/"));
+        Assert.Equal(["idx_%"], await store.ListStateNamesAsync("unit-1", "idx_"));
+        Assert.Empty(await store.ListStateNamesAsync("unit-3", "idx/"));
+    }
+
+    [Fact]
+    public async Task GrainStorage_WriteWithRowsAlongside_StoresAbsentRowsAndLeavesStoredOnesAsTheyAre()
+    {
+        using var storage = NewGrainStorage();
+        var grain = GrainId.Create("counter", Guid.NewGuid().ToString("N"));
+        var other = GrainId.Create("other", Guid.NewGuid().ToString("N"));
+        await storage.InsertAsync(new GrainRow("kept", other, new Counter(1)));
+
+        var state = new GrainState<Counter>(new Counter(7));
+        await storage.WriteStateAsync(State, grain, state, [new GrainRow("kept", other, new Counter(2)), new GrainRow("new", other, new Counter(3))]);
+
+        Assert.Equal("1", state.ETag);
+        Assert.Equal(new Counter(1), await ReadAsync(storage, "kept", other));
+        Assert.Equal(new Counter(3), await ReadAsync(storage, "new", other));
+        Assert.Equal(["kept", "new"], (await storage.ListStateNamesAsync(other, "")).Order());
+    }
+
+    [Fact]
+    public async Task GrainStorage_WriteWithRowsAlongsideAtAStaleETag_Throws()
+    {
+        using var storage = NewGrainStorage();
+        var grain = GrainId.Create("counter", Guid.NewGuid().ToString("N"));
+        await storage.WriteStateAsync(State, grain, new GrainState<Counter>(new Counter(1)));
+
+        var stale = new GrainState<Counter>(new Counter(2));
+        await Assert.ThrowsAsync<InconsistentStateException>(() =>
+            storage.WriteStateAsync(State, grain, stale, [new GrainRow("beside", grain, new Counter(3))]));
+
+        Assert.Equal(new Counter(1), await ReadAsync(storage, State, grain));
+    }
+
+    private static async Task<Counter?> ReadAsync(GroupCommitGrainStorage storage, string stateName, GrainId grain)
+    {
+        var read = new GrainState<Counter>();
+        await storage.ReadStateAsync(stateName, grain, read);
+        return read.RecordExists ? read.State : null;
+    }
+
+    [Fact]
     public async Task GrainStorage_WriteReadClear_RoundTripsWithVersionETags()
     {
         using var storage = NewGrainStorage();
