@@ -30,8 +30,6 @@ public interface IVenueDayGrain : IGrainWithStringKey
     /// </summary>
     Task<PlacementResult> PlaceNewBookingAsync(string bookingId, NewBooking booking, DateTimeOffset createdAt);
 
-    /// <summary>What <see cref="PlaceAsync"/> would answer now, without placing anything: lets a refusal cost no write.</summary>
-    Task<Refusal> PreviewAsync(PlacementRequest request);
     Task<PlacementResult> ResizeAsync(string placementId, int headcount);
     Task<PlacementResult> CancelAsync(string placementId);
     Task<PlacementView?> GetPlacementAsync(string placementId);

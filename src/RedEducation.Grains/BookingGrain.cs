@@ -68,21 +68,15 @@ internal sealed class BookingGrain(
             var replay = await PlaceAsync(request);
             return replay.Accepted ? BookingResult.Ok(View(replay.Placement)) : BookingResult.Refused(replay.Refusal);
         }
-        // Most refusals (full slot, closed day, lead time) are known before anything is stored: ask first, so that a
-        // refusal in a booking rush costs no write. The placement below decides again, as things may change meanwhile.
-        var day = GrainFactory.GetGrain<IVenueDayGrain>(VenueDayKey.Of(request.VenueId, request.Date));
-        var preview = await day.PreviewAsync(new PlacementRequest(this.GetPrimaryKeyString(), request.UnitId, request.Slot, request.Headcount, request.JoinWaitlist));
-        if (preview == Refusal.NotFound)
+        // The venue-day decides and, only if it places the group, stores this booking's record with the placement: a
+        // refusal in a booking rush costs no write.
+        var created = BookingState.Created(request, clock.GetUtcNow());
+        var placed = await GrainFactory.GetGrain<IVenueDayGrain>(VenueDayKey.Of(request.VenueId, request.Date))
+            .PlaceNewBookingAsync(this.GetPrimaryKeyString(), request, created.CreatedAt);
+        if (placed.Refusal == Refusal.NotFound)
         {
             return BookingResult.Fail(BookingFailure.UnknownVenue);
         }
-        if (preview != Refusal.None)
-        {
-            return BookingResult.Refused(preview);
-        }
-
-        var created = BookingState.Created(request, clock.GetUtcNow());
-        var placed = await day.PlaceNewBookingAsync(this.GetPrimaryKeyString(), request, created.CreatedAt);
         if (!placed.Accepted)
         {
             return BookingResult.Refused(placed.Refusal);

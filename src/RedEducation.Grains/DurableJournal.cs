@@ -24,7 +24,7 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
     internal const int SegmentEvents = 8;
 
     private readonly List<TEvent> _open = [];
-    private readonly List<GrainRow> _alongside = [];
+    private Alongside _alongside = Alongside.Nothing;
     private int _segment;
     private string? _etag;
     private GroupCommit? _commit;
@@ -57,20 +57,20 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
 
     public void EnsureUsable() => Commit.EnsureUsable();
 
-    public void Append(TEvent change) => Append(change, []);
+    public void Append(TEvent change) => Append(change, Alongside.Nothing);
 
     /// <summary>
-    /// Appends <paramref name="change"/> and has <paramref name="alongside"/> (rows of other grains, written where absent)
-    /// stored by the same write, in the same transaction.
+    /// Appends <paramref name="change"/> and has <paramref name="alongside"/> (rows of other grains and index entries,
+    /// stored where absent) stored by the same write, in the same transaction.
     /// </summary>
-    public void Append(TEvent change, IReadOnlyList<GrainRow> alongside)
+    public void Append(TEvent change, Alongside alongside)
     {
-        if (alongside.Count > 0 && storage is not IGrainRows)
+        if (!alongside.IsEmpty && storage is not IGrainRows)
         {
             throw new NotSupportedException($"{storage.GetType().Name} cannot store rows beside a grain's state");
         }
         _open.Add(change);
-        _alongside.AddRange(alongside);
+        _alongside += alongside;
         Commit.Changed();
     }
 
@@ -82,11 +82,11 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
         var count = _open.Count;
         // A copy: events appended while this write is under way belong to the next one.
         var state = new GrainState<List<TEvent>>([.. _open]) { ETag = _etag };
-        GrainRow[] rows = [.. _alongside];
-        _alongside.Clear();
-        await (rows.Length == 0
+        var alongside = _alongside;
+        _alongside = Alongside.Nothing;
+        await (alongside.IsEmpty
             ? storage.WriteStateAsync(SegmentName(_segment), grainId, state)
-            : ((IGrainRows)storage).WriteStateAsync(SegmentName(_segment), grainId, state, rows));
+            : ((IGrainRows)storage).WriteStateAsync(SegmentName(_segment), grainId, state, alongside));
         _etag = state.ETag;
         if (count >= SegmentEvents)
         {

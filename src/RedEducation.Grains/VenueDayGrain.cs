@@ -30,17 +30,15 @@ internal sealed class VenueDayGrain(
         await _journal.LoadAsync(_ledger.Restore);
     }
 
-    public Task<PlacementResult> PlaceAsync(PlacementRequest request) => PlaceAsync(request, []);
+    public Task<PlacementResult> PlaceAsync(PlacementRequest request) => PlaceAsync(request, Alongside.Nothing);
 
     public Task<PlacementResult> PlaceNewBookingAsync(string bookingId, NewBooking booking, DateTimeOffset createdAt) =>
-        PlaceAsync(new PlacementRequest(bookingId, booking.UnitId, booking.Slot, booking.Headcount, booking.JoinWaitlist),
-        [
-            new GrainRow(BookingGrain.StateName, GrainFactory.GetGrain<IBookingGrain>(bookingId).GetGrainId(), BookingState.Created(booking, createdAt)),
-            UnitGrain.IndexRow(GrainFactory.GetGrain<IUnitGrain>(booking.UnitId).GetGrainId(), bookingId),
-        ]);
+        PlaceAsync(new PlacementRequest(bookingId, booking.UnitId, booking.Slot, booking.Headcount, booking.JoinWaitlist), new Alongside(
+            [new GrainRow(BookingGrain.StateName, GrainFactory.GetGrain<IBookingGrain>(bookingId).GetGrainId(), BookingState.Created(booking, createdAt))],
+            [UnitGrain.IndexEntry(GrainFactory.GetGrain<IUnitGrain>(booking.UnitId).GetGrainId(), bookingId)]));
 
-    /// <param name="rows">Stored with the placement when it is new (written where absent, so a replay changes nothing).</param>
-    private async Task<PlacementResult> PlaceAsync(PlacementRequest request, IReadOnlyList<GrainRow> rows)
+    /// <param name="alongside">Stored with the placement when it is new (where absent, so a replay changes nothing).</param>
+    private async Task<PlacementResult> PlaceAsync(PlacementRequest request, Alongside alongside)
     {
         var venue = await VenueAsync();
         if (venue is null)
@@ -60,25 +58,10 @@ internal sealed class VenueDayGrain(
         }
         if (!known)
         {
-            Journal(rows);
+            Journal(alongside);
         }
         await _journal.DurableAsync();
         return new PlacementResult(Refusal.None, View(placement));
-    }
-
-    public async Task<Refusal> PreviewAsync(PlacementRequest request)
-    {
-        var venue = await VenueAsync();
-        if (venue is null)
-        {
-            return Refusal.NotFound;
-        }
-        if (_ledger.Find(request.PlacementId) is not null)
-        {
-            return Refusal.None;
-        }
-        var rule = BookingRules.CheckNew(venue, _date, request.Slot, request.Headcount, clock.GetUtcNow());
-        return rule != Refusal.None ? rule : _ledger.Decide(request, venue).Refusal;
     }
 
     public async Task<PlacementResult> ResizeAsync(string placementId, int headcount)
@@ -163,14 +146,14 @@ internal sealed class VenueDayGrain(
 
     /// <summary>
     /// Appends every placement the last decision changed (the group itself, any it replaced, any it promoted), with
-    /// <paramref name="rows"/> to be stored by the same write.
+    /// <paramref name="alongside"/> to be stored by the same write.
     /// </summary>
-    private void Journal(IReadOnlyList<GrainRow>? rows = null)
+    private void Journal(Alongside? alongside = null)
     {
         var changes = _ledger.TakeChanges();
         for (var i = 0; i < changes.Count; i++)
         {
-            _journal.Append(changes[i], i == 0 ? rows ?? [] : []);
+            _journal.Append(changes[i], i == 0 ? alongside ?? Alongside.Nothing : Alongside.Nothing);
         }
     }
 }

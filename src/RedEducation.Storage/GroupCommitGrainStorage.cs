@@ -47,23 +47,25 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
     }
 
     public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        WriteStateAsync(stateName, grainId, grainState, []);
+        WriteStateAsync(stateName, grainId, grainState, Alongside.Nothing);
 
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, IReadOnlyList<GrainRow> alongside)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, Alongside alongside)
     {
         // Serialize now, inside the grain's turn: the stored snapshot is the state as it is at this call.
         var json = JsonSerializer.Serialize(grainState.State, _json);
         var expected = ExpectedVersion(grainState.ETag);
-        await Enqueue([new StateWrite(stateName, grainId.ToString(), json, expected), .. alongside.Select(Insert)], grainState.ETag);
+        await Enqueue(
+            [new StateWrite(stateName, grainId.ToString(), json, expected), .. alongside.Rows.Select(Insert)],
+            [.. alongside.Entries.Select(e => new IndexEntry(e.Grain.ToString(), e.Entry))],
+            grainState.ETag);
         grainState.ETag = (expected + 1).ToString(CultureInfo.InvariantCulture);
         grainState.RecordExists = true;
     }
 
-    public Task InsertAsync(GrainRow row) =>
-        Enqueue([Insert(row)], null, mustApply: false);
+    public Task AddToIndexAsync(GrainIndexEntry entry) =>
+        Enqueue([], [new IndexEntry(entry.Grain.ToString(), entry.Entry)], null);
 
-    public async Task<IReadOnlyList<string>> ListStateNamesAsync(GrainId grainId, string stateNamePrefix) =>
-        await _store.ListStateNamesAsync(grainId.ToString(), stateNamePrefix);
+    public async Task<IReadOnlyList<string>> ListIndexAsync(GrainId grain) => await _store.ListIndexAsync(grain.ToString());
 
     /// <summary>A row's first version: applied only where no row is stored, so a row already there stays as it is.</summary>
     private StateWrite Insert(GrainRow row) =>
@@ -75,7 +77,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
         {
             return;
         }
-        await Enqueue([new StateWrite(stateName, grainId.ToString(), null, ExpectedVersion(grainState.ETag))], grainState.ETag);
+        await Enqueue([new StateWrite(stateName, grainId.ToString(), null, ExpectedVersion(grainState.ETag))], [], grainState.ETag);
         grainState.ETag = null;
         grainState.RecordExists = false;
     }
@@ -88,15 +90,15 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
     }
 
     /// <summary>
-    /// Queues <paramref name="writes"/> as one group: they go into the same transaction. Throws when the first write's
-    /// version check failed (unless <paramref name="mustApply"/> is false); the others are inserts-if-absent, whose
-    /// outcome is theirs alone.
+    /// Queues <paramref name="writes"/> and <paramref name="entries"/> as one group: they go into the same transaction.
+    /// Throws when the first write's version check failed; the other writes are inserts-if-absent, whose outcome is
+    /// theirs alone.
     /// </summary>
-    private async Task Enqueue(StateWrite[] writes, string? etag, bool mustApply = true)
+    private async Task Enqueue(StateWrite[] writes, IndexEntry[] entries, string? etag)
     {
-        var pending = new PendingWrite(writes, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var pending = new PendingWrite(writes, entries, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
-        if (!await pending.Done.Task && mustApply)
+        if (!await pending.Done.Task)
         {
             throw new InconsistentStateException($"state {writes[0].StateName} of {writes[0].GrainId} changed since it was read", "unknown", etag ?? "none");
         }
@@ -117,15 +119,16 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
             while (writes < MaxBatch && reader.TryRead(out var next))
             {
                 batch.Add(next);
-                writes += next.Writes.Length;
+                writes += next.Writes.Length + next.Entries.Length;
             }
             try
             {
-                var applied = _store.Commit([.. batch.SelectMany(p => p.Writes)]);
+                var applied = _store.Commit([.. batch.SelectMany(p => p.Writes)], [.. batch.SelectMany(p => p.Entries)]);
                 var first = 0;
                 foreach (var pending in batch)
                 {
-                    pending.Done.SetResult(applied[first]);
+                    // A group of index entries alone has nothing that can fail.
+                    pending.Done.SetResult(pending.Writes.Length == 0 || applied[first]);
                     first += pending.Writes.Length;
                 }
             }
@@ -143,5 +146,5 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
     [LoggerMessage(Level = LogLevel.Error, Message = "Committing {Count} grain state writes failed")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
 
-    private sealed record PendingWrite(StateWrite[] Writes, TaskCompletionSource<bool> Done);
+    private sealed record PendingWrite(StateWrite[] Writes, IndexEntry[] Entries, TaskCompletionSource<bool> Done);
 }

@@ -28,8 +28,14 @@ public sealed class PostgresStateStore : IStateStore
             PRIMARY KEY (state_name, grain_id)
         )
         """,
-        // For ListStateNamesAsync: the rows of one grain (a unit's index of bookings).
-        "CREATE INDEX grain_state_by_grain ON grain_state (grain_id, state_name)",
+        """
+        CREATE TABLE grain_index (
+            grain_id text        NOT NULL,
+            entry    text        NOT NULL,
+            added_at timestamptz NOT NULL,
+            PRIMARY KEY (grain_id, entry)
+        )
+        """,
     ];
 
     // One statement per kind of change, whatever the batch size: the rows travel as arrays and are unnested server-side,
@@ -47,6 +53,12 @@ public sealed class PostgresStateStore : IStateStore
         FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[]) AS w(s, g, p, v)
         WHERE t.state_name = w.s AND t.grain_id = w.g AND t.version = w.v
         RETURNING t.state_name, t.grain_id
+        """;
+
+    private const string IndexManySql = """
+        INSERT INTO grain_index (grain_id, entry, added_at)
+        SELECT w.g, w.e, now() FROM unnest($1::text[], $2::text[]) AS w(g, e)
+        ON CONFLICT DO NOTHING
         """;
 
     private const string DeleteManySql = """
@@ -183,21 +195,17 @@ public sealed class PostgresStateStore : IStateStore
         return found;
     }
 
-    public async ValueTask<IReadOnlyList<string>> ListStateNamesAsync(string grainId, string stateNamePrefix)
+    public async ValueTask<IReadOnlyList<string>> ListIndexAsync(string grainId)
     {
-        // left() rather than LIKE: the prefix is matched as it is, whatever the database's collation or the characters in it.
-        await using var command = _dataSource.CreateCommand(
-            "SELECT state_name FROM grain_state WHERE grain_id = $1 AND left(state_name, $3) = $2 ORDER BY updated_at, state_name");
+        await using var command = _dataSource.CreateCommand("SELECT entry FROM grain_index WHERE grain_id = $1 ORDER BY added_at, entry");
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = grainId });
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stateNamePrefix });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = stateNamePrefix.Length });
-        var names = new List<string>();
+        var entries = new List<string>();
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
         {
-            names.Add(reader.GetString(0));
+            entries.Add(reader.GetString(0));
         }
-        return names;
+        return entries;
     }
 
     private sealed record PendingRead(string StateName, string GrainId, TaskCompletionSource<StoredState?> Done);
@@ -207,13 +215,20 @@ public sealed class PostgresStateStore : IStateStore
     /// commit); one commit at a time, as the grain storage's writer makes them. After a failure the connection is
     /// dropped and the next commit opens another.
     /// </summary>
-    public bool[] Commit(IReadOnlyList<StateWrite> writes)
+    public bool[] Commit(IReadOnlyList<StateWrite> writes, IReadOnlyList<IndexEntry> entries)
     {
         var connection = _committer ??= _dataSource.OpenConnection();
         try
         {
             using var transaction = connection.BeginTransaction();
             var applied = HasRepeatedRow(writes) ? CommitInOrder(connection, transaction, writes) : CommitByKind(connection, transaction, writes);
+            if (entries.Count > 0)
+            {
+                using var index = new NpgsqlCommand(IndexManySql, connection, transaction);
+                index.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.GrainId)] });
+                index.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Entry)] });
+                index.ExecuteNonQuery();
+            }
             transaction.Commit();
             return applied;
         }

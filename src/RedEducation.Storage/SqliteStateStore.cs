@@ -34,43 +34,49 @@ public sealed class SqliteStateStore(string path) : IStateStore
                 updated_at TEXT NOT NULL,
                 PRIMARY KEY (state_name, grain_id)
             ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS grain_state_by_grain ON grain_state (grain_id, state_name);
+            CREATE TABLE IF NOT EXISTS grain_index (
+                grain_id TEXT NOT NULL,
+                entry    TEXT NOT NULL,
+                added_at TEXT NOT NULL,
+                PRIMARY KEY (grain_id, entry)
+            ) WITHOUT ROWID;
             """);
     }
 
     // A local file read: answering synchronously costs less than going async.
     public ValueTask<StoredState?> ReadAsync(string stateName, string grainId) => ValueTask.FromResult(Read(stateName, grainId));
 
-    private StoredState? Read(string stateName, string grainId)
+    private StoredState? Read(string stateName, string grainId) =>
+        Query("SELECT payload, version FROM grain_state WHERE state_name = $s AND grain_id = $g",
+            p => p.AddWithValue("$s", stateName), grainId,
+            reader => reader.Read() ? new StoredState(reader.GetString(0), reader.GetInt64(1)) : null);
+
+    public ValueTask<IReadOnlyList<string>> ListIndexAsync(string grainId) =>
+        ValueTask.FromResult(Query("SELECT entry FROM grain_index WHERE grain_id = $g ORDER BY added_at, entry", _ => { }, grainId,
+            reader =>
+            {
+                var entries = new List<string>();
+                while (reader.Read())
+                {
+                    entries.Add(reader.GetString(0));
+                }
+                return (IReadOnlyList<string>)entries;
+            }));
+
+    /// <summary>A read on a pooled connection of its own (WAL lets reads run beside the writer), by grain id <c>$g</c>.</summary>
+    private T Query<T>(string sql, Action<SqliteParameterCollection> bind, string grainId, Func<SqliteDataReader, T> read)
     {
         using var connection = new SqliteConnection(_connectionString);
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT payload, version FROM grain_state WHERE state_name = $s AND grain_id = $g";
-        command.Parameters.AddWithValue("$s", stateName);
+        command.CommandText = sql;
         command.Parameters.AddWithValue("$g", grainId);
+        bind(command.Parameters);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? new StoredState(reader.GetString(0), reader.GetInt64(1)) : null;
+        return read(reader);
     }
 
-    public ValueTask<IReadOnlyList<string>> ListStateNamesAsync(string grainId, string stateNamePrefix)
-    {
-        using var connection = new SqliteConnection(_connectionString);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT state_name FROM grain_state WHERE grain_id = $g AND substr(state_name, 1, length($p)) = $p ORDER BY updated_at, state_name";
-        command.Parameters.AddWithValue("$g", grainId);
-        command.Parameters.AddWithValue("$p", stateNamePrefix);
-        var names = new List<string>();
-        using var reader = command.ExecuteReader();
-        while (reader.Read())
-        {
-            names.Add(reader.GetString(0));
-        }
-        return ValueTask.FromResult<IReadOnlyList<string>>(names);
-    }
-
-    public bool[] Commit(IReadOnlyList<StateWrite> writes)
+    public bool[] Commit(IReadOnlyList<StateWrite> writes, IReadOnlyList<IndexEntry> entries)
     {
         var writer = _writer ?? throw new InvalidOperationException("the store is not initialized");
         var applied = new bool[writes.Count];
@@ -93,6 +99,16 @@ public sealed class SqliteStateStore(string path) : IStateStore
             command.Parameters.AddWithValue("$p", (object?)write.Json ?? DBNull.Value);
             command.Parameters.AddWithValue("$t", now);
             applied[i] = command.ExecuteNonQuery() == 1;
+        }
+        foreach (var entry in entries)
+        {
+            using var command = writer.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = "INSERT INTO grain_index (grain_id, entry, added_at) VALUES ($g, $e, $t) ON CONFLICT DO NOTHING";
+            command.Parameters.AddWithValue("$g", entry.GrainId);
+            command.Parameters.AddWithValue("$e", entry.Entry);
+            command.Parameters.AddWithValue("$t", now);
+            command.ExecuteNonQuery();
         }
         transaction.Commit();
         return applied;

@@ -72,6 +72,48 @@ public sealed class BookingGrainTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task CreateAsync_Confirmed_ListedUnderItsUnitAndResizableAtOnceAndAfterReactivation()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 50));
+        var date = TestDates.NextOpen(venue, 3);
+        var unit = $"unit-{Guid.NewGuid():N}"[..20];
+        var grain = Booking(unit);
+
+        var created = await grain.CreateAsync(Request(venue.Id, date, 20, unit: unit));
+        // The venue-day stored this booking's row: the grain's first write of its own must find the row's version.
+        var resized = await grain.ResizeAsync(15);
+        await fixture.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
+        var resizedAgain = await grain.ResizeAsync(12);
+        var reloaded = await grain.GetAsync();
+
+        Assert.Equal([created.Booking!.Id], await fixture.Client.GetGrain<IUnitGrain>(unit).GetBookingIdsAsync());
+        Assert.Equal(15, resized.Booking!.Headcount);
+        Assert.Equal(12, resizedAgain.Booking!.Headcount);
+        Assert.Equal((BookingStatus.Confirmed, 12, 2, "张三"), (reloaded!.Status, reloaded.Headcount, reloaded.TicketSerial, reloaded.ContactName));
+    }
+
+    [Fact]
+    public async Task CreateAsync_RushOnASmallSlot_EveryRefusedBookingLeavesNothingAndEveryConfirmedOneIsListed()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 50));
+        var date = TestDates.NextOpen(venue, 3);
+        var unit = $"unit-{Guid.NewGuid():N}"[..20];
+        var grains = Enumerable.Range(0, 40).Select(_ => Booking(unit)).ToList();
+
+        // All at once: many pass the preview together, and the placement refuses those that no longer fit.
+        var results = await Task.WhenAll(grains.Select(g => g.CreateAsync(Request(venue.Id, date, 5, unit: unit))));
+
+        var confirmed = results.Where(r => r.Booking is { Status: BookingStatus.Confirmed }).Select(r => r.Booking!.Id).ToList();
+        Assert.Equal(10, confirmed.Count);
+        Assert.All(results.Where(r => r.Booking is null), r => Assert.Equal(Refusal.SlotFull, r.Refusal));
+        Assert.Equal(confirmed.Order(), (await fixture.Client.GetGrain<IUnitGrain>(unit).GetBookingIdsAsync()).Order());
+        for (var i = 0; i < grains.Count; i++)
+        {
+            Assert.Equal(results[i].Booking is null, await grains[i].GetAsync() is null);
+        }
+    }
+
+    [Fact]
     public async Task CancelAsync_WithWaitlist_PromotesWaitingGroupsInOrder()
     {
         var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 30));

@@ -62,7 +62,7 @@ public sealed class PostgresStateStoreTests(PostgresServerFixture postgres) : St
         {
             await Task.WhenAll(stores.Select(s => Task.Run(s.Initialize, TestContext.Current.CancellationToken)));
 
-            Assert.Equal([true], stores[0].Commit([new StateWrite("s", "g", "{}", 0)]));
+            Assert.Equal([true], stores[0].Commit([new StateWrite("s", "g", "{}", 0)], []));
             Assert.Equal(new StoredState("{}", 1), await stores[5].ReadAsync("s", "g"));
         }
         finally
@@ -91,5 +91,29 @@ public sealed class PostgresStateStoreTests(PostgresServerFixture postgres) : St
         var error = Assert.Throws<InvalidOperationException>(store.Initialize);
 
         Assert.Contains("newer", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Initialize_DatabaseAtSchemaVersionOne_AddsTheIndexTableAndKeepsTheStates()
+    {
+        // A database as the first release left it: grain_state only, schema version 1, one grain state stored.
+        await using (var connection = new NpgsqlConnection(_connectionString))
+        {
+            await connection.OpenAsync(TestContext.Current.CancellationToken);
+            await using var command = new NpgsqlCommand("""
+                CREATE TABLE schema_version (version integer NOT NULL, applied_at timestamptz NOT NULL DEFAULT now());
+                INSERT INTO schema_version (version) VALUES (1);
+                CREATE TABLE grain_state (state_name text NOT NULL, grain_id text NOT NULL, version bigint NOT NULL,
+                    payload text NOT NULL, updated_at timestamptz NOT NULL, PRIMARY KEY (state_name, grain_id));
+                INSERT INTO grain_state VALUES ('unit', 'unit/u1', 3, '{"BookingIds":["bk-1"]}', now());
+                """, connection);
+            await command.ExecuteNonQueryAsync(TestContext.Current.CancellationToken);
+        }
+
+        using var store = OpenStore();
+        store.Commit([], [new IndexEntry("unit/u1", "bk-2")]);
+
+        Assert.Equal(new StoredState("""{"BookingIds":["bk-1"]}""", 3), await store.ReadAsync("unit", "unit/u1"));
+        Assert.Equal(["bk-2"], await store.ListIndexAsync("unit/u1"));
     }
 }

@@ -220,32 +220,35 @@ public abstract class StateStoreContract
     }
 
     [Fact]
-    public async Task ListStateNamesAsync_RowsOfOneGrain_ListsThoseWithThePrefixOldestFirst()
+    public async Task ListIndexAsync_EntriesOfOneGrain_ListsEachOnceOldestFirst()
     {
         using var store = OpenStore();
-        store.Commit([new StateWrite("idx/b", "unit-1", "{}", 0), new StateWrite("idx/a", "unit-2", "{}", 0), new StateWrite("other", "unit-1", "{}", 0)]);
-        store.Commit([new StateWrite("idx/a", "unit-1", "{}", 0), new StateWrite("idx_%", "unit-1", "{}", 0)]);
+        store.Commit([], [new IndexEntry("unit-1", "bk-b"), new IndexEntry("unit-2", "bk-a")]);
+        store.Commit([new StateWrite(State, "a", "{}", 0)], [new IndexEntry("unit-1", "bk-a"), new IndexEntry("unit-1", "bk-b")]);
 
-        Assert.Equal(["idx/b", "idx/a"], await store.ListStateNamesAsync("unit-1", "idx/"));
-        Assert.Equal(["idx_%"], await store.ListStateNamesAsync("unit-1", "idx_"));
-        Assert.Empty(await store.ListStateNamesAsync("unit-3", "idx/"));
+        Assert.Equal(["bk-b", "bk-a"], await store.ListIndexAsync("unit-1"));
+        Assert.Equal(["bk-a"], await store.ListIndexAsync("unit-2"));
+        Assert.Empty(await store.ListIndexAsync("unit-3"));
     }
 
     [Fact]
-    public async Task GrainStorage_WriteWithRowsAlongside_StoresAbsentRowsAndLeavesStoredOnesAsTheyAre()
+    public async Task GrainStorage_WriteWithRowsAlongside_StoresAbsentRowsAndEntriesAndLeavesStoredRowsAsTheyAre()
     {
         using var storage = NewGrainStorage();
         var grain = GrainId.Create("counter", Guid.NewGuid().ToString("N"));
         var other = GrainId.Create("other", Guid.NewGuid().ToString("N"));
-        await storage.InsertAsync(new GrainRow("kept", other, new Counter(1)));
+        await storage.WriteStateAsync("kept", other, new GrainState<Counter>(new Counter(1)));
 
         var state = new GrainState<Counter>(new Counter(7));
-        await storage.WriteStateAsync(State, grain, state, [new GrainRow("kept", other, new Counter(2)), new GrainRow("new", other, new Counter(3))]);
+        await storage.WriteStateAsync(State, grain, state, new Alongside(
+            [new GrainRow("kept", other, new Counter(2)), new GrainRow("new", other, new Counter(3))],
+            [new GrainIndexEntry(other, "listed")]));
 
         Assert.Equal("1", state.ETag);
+        Assert.Equal(new Counter(7), await ReadAsync(storage, State, grain));
         Assert.Equal(new Counter(1), await ReadAsync(storage, "kept", other));
         Assert.Equal(new Counter(3), await ReadAsync(storage, "new", other));
-        Assert.Equal(["kept", "new"], (await storage.ListStateNamesAsync(other, "")).Order());
+        Assert.Equal(["listed"], await storage.ListIndexAsync(other));
     }
 
     [Fact]
@@ -257,9 +260,21 @@ public abstract class StateStoreContract
 
         var stale = new GrainState<Counter>(new Counter(2));
         await Assert.ThrowsAsync<InconsistentStateException>(() =>
-            storage.WriteStateAsync(State, grain, stale, [new GrainRow("beside", grain, new Counter(3))]));
+            storage.WriteStateAsync(State, grain, stale, new Alongside([new GrainRow("beside", grain, new Counter(3))], [])));
 
         Assert.Equal(new Counter(1), await ReadAsync(storage, State, grain));
+    }
+
+    [Fact]
+    public async Task GrainStorage_AddToIndexTwice_ListsTheEntryOnce()
+    {
+        using var storage = NewGrainStorage();
+        var unit = GrainId.Create("unit", Guid.NewGuid().ToString("N"));
+
+        await Task.WhenAll(storage.AddToIndexAsync(new GrainIndexEntry(unit, "bk-1")), storage.AddToIndexAsync(new GrainIndexEntry(unit, "bk-2")));
+        await storage.AddToIndexAsync(new GrainIndexEntry(unit, "bk-1"));
+
+        Assert.Equal(["bk-1", "bk-2"], (await storage.ListIndexAsync(unit)).Order());
     }
 
     private static async Task<Counter?> ReadAsync(GroupCommitGrainStorage storage, string stateName, GrainId grain)
