@@ -18,7 +18,7 @@ var full = args.Contains("--full");
 var withPostgres = !args.Contains("--no-postgres");
 var levelArgument = args.SkipWhile(a => a != "--levels").Skip(1).FirstOrDefault();
 int[] levels = levelArgument is null
-    ? [1, 8, 64, Requests]
+    ? [1, 8, 64, 256, Requests]
     : [.. levelArgument.Split(',').Select(l => l == "all" ? Requests : int.Parse(l, System.Globalization.CultureInfo.InvariantCulture))];
 int RequestsAt(int level) => level == 1 && !full ? 2_000 : Requests;
 
