@@ -21,9 +21,10 @@ public sealed record Attempt(PlannedBooking Booking, AttemptOutcome Outcome, Rep
 
 /// <summary>
 /// Runs the crash once for all tests of the class: a burst of concurrent bookings against the real server, a SIGKILL
-/// after some hundreds of confirmations while requests are in flight, and a restart on the same data directory.
+/// after some hundreds of confirmations while requests are in flight, and a restart on the same data directory. This
+/// one runs the server on the embedded default, SQLite; <see cref="PostgresKillMidBurstFixture"/> on PostgreSQL.
 /// </summary>
-public sealed class KillMidBurstFixture : IAsyncLifetime
+public class KillMidBurstFixture : IAsyncLifetime
 {
     public const string VenueId = "leifeng-memorial";
     public const int SlotCapacity = 300;
@@ -60,10 +61,13 @@ public sealed class KillMidBurstFixture : IAsyncLifetime
 
     public string ServerOutput => $"killed server:{Environment.NewLine}{_killed?.OutputTail}{Environment.NewLine}restarted server:{Environment.NewLine}{_server?.OutputTail}";
 
-    public async ValueTask InitializeAsync()
+    /// <summary>Server settings that choose the storage: none for the embedded default.</summary>
+    protected virtual IEnumerable<string> StorageSettings => [];
+
+    public virtual async ValueTask InitializeAsync()
     {
         var cancellationToken = TestContext.Current.CancellationToken;
-        _killed = await ServerProcess.StartAsync(_data.Path, _http, cancellationToken);
+        _killed = await StartServerAsync(cancellationToken);
         Api.BaseAddress = _killed.BaseAddress;
 
         var admin = await Api.SignInAsync("admin", cancellationToken);
@@ -82,11 +86,19 @@ public sealed class KillMidBurstFixture : IAsyncLifetime
         await _killed.WaitForExitAsync(cancellationToken);
         KilledExitCode = _killed.ExitCode;
 
-        _server = await ServerProcess.StartAsync(_data.Path, _http, cancellationToken);
+        _server = await StartServerAsync(cancellationToken);
         Api.BaseAddress = _server.BaseAddress;
     }
 
-    public async ValueTask DisposeAsync()
+    private Task<ServerProcess> StartServerAsync(CancellationToken cancellationToken) => ServerProcess.StartAsync(_http, cancellationToken,
+    [
+        $"--RedEducation:DataDirectory={_data.Path}",
+        $"--RedEducation:SiloPort={Ports.Free()}",
+        $"--RedEducation:GatewayPort={Ports.Free()}",
+        .. StorageSettings,
+    ]);
+
+    public virtual async ValueTask DisposeAsync()
     {
         if (_server is not null)
         {
@@ -98,6 +110,7 @@ public sealed class KillMidBurstFixture : IAsyncLifetime
         }
         _http.Dispose();
         _data.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     private PlannedBooking[] Plan(string[] slots)
@@ -186,4 +199,22 @@ public sealed class KillMidBurstFixture : IAsyncLifetime
     };
 
     private static string ApiDate(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+}
+
+/// <summary>
+/// The same crash with the server's state in a throwaway PostgreSQL (fsync and synchronous_commit on), started by the
+/// fixture: PostgreSQL outlives the killed server, as a database server does.
+/// </summary>
+public sealed class PostgresKillMidBurstFixture : KillMidBurstFixture
+{
+    private readonly ThrowawayPostgres _postgres = ThrowawayPostgres.Start(durable: true);
+
+    protected override IEnumerable<string> StorageSettings =>
+        ["--RedEducation:Storage=Postgres", $"--RedEducation:PostgresConnectionString={_postgres.ConnectionString(pooling: true)}"];
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        _postgres.Dispose();
+    }
 }

@@ -9,7 +9,7 @@ namespace RedEducation.Durability.Tests;
 /// quality.md, durability: kill -9 the server in the middle of a burst; after restart every booking that was confirmed
 /// to a client is present and nothing exceeds capacity. The server runs as a separate process (see the fixture).
 /// </summary>
-public sealed class KillMidBurstTests(KillMidBurstFixture fixture) : IClassFixture<KillMidBurstFixture>
+public abstract class KillMidBurstTests(KillMidBurstFixture fixture)
 {
     private const string VenueId = KillMidBurstFixture.VenueId;
 
@@ -177,3 +177,7 @@ public sealed class KillMidBurstTests(KillMidBurstFixture fixture) : IClassFixtu
         return problems;
     }
 }
+
+public sealed class SqliteKillMidBurstTests(KillMidBurstFixture fixture) : KillMidBurstTests(fixture), IClassFixture<KillMidBurstFixture>;
+
+public sealed class PostgresKillMidBurstTests(PostgresKillMidBurstFixture fixture) : KillMidBurstTests(fixture), IClassFixture<PostgresKillMidBurstFixture>;
