@@ -82,7 +82,7 @@ public sealed class DeskCommandTests(CliServer server)
         var bytes = await File.ReadAllBytesAsync(file, TestContext.Current.CancellationToken);
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         Assert.Contains($",{id},", System.Text.Encoding.UTF8.GetString(bytes), StringComparison.Ordinal);
-        Assert.StartsWith("slot,booking_id,unit_id,status,headcount,arrived", printed.Out, StringComparison.Ordinal);
+        Assert.StartsWith("slot,booking_id,unit_id,unit_name,status,headcount,arrived", printed.Out, StringComparison.Ordinal);
         Assert.Contains("李四", printed.Out, StringComparison.Ordinal);
     }
 

@@ -31,6 +31,9 @@ public sealed class OfflineTests(TicketServer server)
         Assert.Equal(18, group["headcount"]!.GetValue<int>());
         Assert.Equal(claims.Serial, group["ticketSerial"]!.GetValue<int>());
         Assert.Equal("10:00", group["slot"]!.GetValue<string>());
+        // The desk sees the unit by the name its account gives, as well as by its id.
+        Assert.Equal("unit1", group["unitId"]!.GetValue<string>());
+        Assert.StartsWith("沈阳市公安局皇姑分局", group["unitName"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -127,7 +130,7 @@ public sealed class OfflineTests(TicketServer server)
         Assert.True(slot["arrived"]!.GetValue<int>() >= 20);
         var row = csv.Split("\r\n").Single(l => l.Contains(Desk.Id(booking), StringComparison.Ordinal));
         Assert.StartsWith("13:00,", row, StringComparison.Ordinal);
-        Assert.Contains(",confirmed,24,20,4,0,王老师,13912345678", row, StringComparison.Ordinal);
+        Assert.Contains(",unit1,\"沈阳市公安局皇姑分局 Shenyang Public Security Bureau, Huanggu Branch\",confirmed,24,20,4,0,王老师,13912345678", row, StringComparison.Ordinal);
         // A byte-order mark first, so that spreadsheet programs on Chinese Windows read the names as UTF-8.
         Assert.Equal(new byte[] { 0xEF, 0xBB, 0xBF }, bytes[..3]);
         Assert.StartsWith("slot,booking_id", csv.TrimStart('\uFEFF'), StringComparison.Ordinal);

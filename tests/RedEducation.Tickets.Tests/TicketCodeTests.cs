@@ -176,6 +176,7 @@ public sealed class TicketCodeTests(TicketServer server)
         Assert.Equal(Desk.Code(booking), QrImages.Decode(png));
         Assert.Contains("<svg", svg, StringComparison.Ordinal);
         Assert.Contains("辽沈战役纪念馆", html, StringComparison.Ordinal);
+        Assert.Contains("沈阳市公安局皇姑分局", html, StringComparison.Ordinal);
         Assert.Contains("14:00", html, StringComparison.Ordinal);
         Assert.Contains("<svg", html, StringComparison.Ordinal);
         var start = new DateTimeOffset(server.VisitDay.ToDateTime(new TimeOnly(14, 0)), TimeSpan.FromHours(8)).UtcDateTime;

@@ -25,7 +25,8 @@ public sealed class StaffPageTests(WebServer web) : IDisposable
 
         await page.Locator("#camera-toggle").ClickAsync();
 
-        await Assertions.Expect(page.Locator("#group-unit")).ToHaveTextAsync("unit2");
+        // The name the unit's account gives, not its id.
+        await Assertions.Expect(page.Locator("#group-unit")).ToHaveTextAsync("大连市中级人民法院 Dalian Intermediate People's Court");
         await Assertions.Expect(page.Locator("#group-headcount")).ToHaveTextAsync("24");
         await Assertions.Expect(page.Locator("#group-arrived")).ToHaveTextAsync("0");
         await Assertions.Expect(page.Locator("#admit-all")).ToHaveTextAsync("全部入场（24 人）");

@@ -21,7 +21,7 @@ public sealed record SyncItemDto(int Index, string? Nonce, string Outcome, strin
 
 public sealed record ManifestKeyDto(int KeyId, string PublicKey);
 
-public sealed record ExpectedGroupDto(string BookingId, string UnitId, TimeOnly Slot, int Headcount, int TicketSerial, int Arrived, string ContactName, string ContactPhone);
+public sealed record ExpectedGroupDto(string BookingId, string UnitId, string UnitName, TimeOnly Slot, int Headcount, int TicketSerial, int Arrived, string ContactName, string ContactPhone);
 
 public sealed record RevokedDto(string BookingId, int ValidSerial);
 
@@ -155,9 +155,10 @@ public static class CheckInEndpoints
             return Problems.Validation("date", "required, as YYYY-MM-DD");
         }
         var (groups, arrivals) = await DayAsync(venueId, day, grains);
+        var units = await UnitNames.ListAsync(grains);
         var live = groups.Where(g => g.Booking is not null && g.Placement.Status != PlacementStatus.Cancelled && g.Booking.Date == day).ToList();
         var expected = live.Where(g => g.Placement.Status == PlacementStatus.Confirmed)
-            .Select(g => new ExpectedGroupDto(g.Booking!.Id, g.Booking.UnitId, g.Booking.Slot, g.Booking.Headcount, g.Booking.TicketSerial,
+            .Select(g => new ExpectedGroupDto(g.Booking!.Id, g.Booking.UnitId, units.Of(g.Booking.UnitId), g.Booking.Slot, g.Booking.Headcount, g.Booking.TicketSerial,
                 arrivals.GetValueOrDefault(g.Booking.Id)?.Arrived ?? 0, g.Booking.ContactName, g.Booking.ContactPhone))
             .ToList();
         var cancelled = groups.Where(g => g.Booking is null || g.Booking.Status == BookingStatus.Cancelled || g.Booking.Date != day)
@@ -202,12 +203,13 @@ public static class CheckInEndpoints
             return Problems.Validation("date", "required, as YYYY-MM-DD");
         }
         var (groups, arrivals) = await DayAsync(venueId, day, grains);
-        var csv = new StringBuilder("\uFEFFslot,booking_id,unit_id,status,headcount,arrived,remaining,forced,contact_name,contact_phone\r\n");
+        var units = await UnitNames.ListAsync(grains);
+        var csv = new StringBuilder("\uFEFFslot,booking_id,unit_id,unit_name,status,headcount,arrived,remaining,forced,contact_name,contact_phone\r\n");
         foreach (var g in groups.Where(g => g.Booking is { } b && b.Date == day).OrderBy(g => g.Placement.Slot))
         {
             var b = g.Booking!;
             var arrived = arrivals.GetValueOrDefault(b.Id);
-            csv.Append(CultureInfo.InvariantCulture, $"{ApiJson.Format(b.Slot)},{b.Id},{Csv(b.UnitId)},{b.Status.ToString().ToLowerInvariant()},{b.Headcount},{arrived?.Arrived ?? 0},{Math.Max(0, b.Headcount - (arrived?.Arrived ?? 0))},{arrived?.Forced ?? 0},{Csv(b.ContactName)},{Csv(b.ContactPhone)}\r\n");
+            csv.Append(CultureInfo.InvariantCulture, $"{ApiJson.Format(b.Slot)},{b.Id},{Csv(b.UnitId)},{Csv(units.Of(b.UnitId))},{b.Status.ToString().ToLowerInvariant()},{b.Headcount},{arrived?.Arrived ?? 0},{Math.Max(0, b.Headcount - (arrived?.Arrived ?? 0))},{arrived?.Forced ?? 0},{Csv(b.ContactName)},{Csv(b.ContactPhone)}\r\n");
         }
         return TypedResults.Text(csv.ToString(), "text/csv; charset=utf-8");
     }

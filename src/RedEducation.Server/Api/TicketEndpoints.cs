@@ -30,8 +30,11 @@ public static class TicketEndpoints
         ticket.MapGet("/ticket.svg", async (string id, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets) =>
             await WithTicketAsync(id, user, grains, tickets, (_, _, code) => TypedResults.Text(QrImages.Svg(code), "image/svg+xml")));
         ticket.MapGet("/ticket.html", async (string id, ClaimsPrincipal user, IGrainFactory grains, TicketService tickets) =>
-            await WithTicketAsync(id, user, grains, tickets, (b, v, code) =>
-                TypedResults.Text(TicketDocuments.Page(b, v, code, b.UnitId), "text/html; charset=utf-8")));
+        {
+            var units = await UnitNames.ListAsync(grains);
+            return await WithTicketAsync(id, user, grains, tickets, (b, v, code) =>
+                TypedResults.Text(TicketDocuments.Page(b, v, code, units.Of(b.UnitId)), "text/html; charset=utf-8"));
+        });
         ticket.MapGet("/calendar.ics", async (string id, ClaimsPrincipal user, IGrainFactory grains, [FromKeyedServices(BusinessClock.Key)] TimeProvider clock) =>
         {
             var booking = await BookingEndpoints.OwnedAsync(id, user, grains);

@@ -369,7 +369,7 @@ function renderResult() {
   show(box,
     el('h3', {}, t('staff.group')),
     el('dl', { className: 'figures' },
-      detail('staff.unit', expected?.unitId ?? '—', 'group-unit'),
+      detail('staff.unit', expected ? unitOf(expected) : '—', 'group-unit'),
       detail('staff.contact', expected?.contactName ?? '—'),
       detail('staff.slot', `${claims.date} ${claims.slot}`, 'group-slot'),
       detail('staff.window', `${timeOf(opens)}–${timeOf(closes)}`),
@@ -392,6 +392,11 @@ function renderResult() {
   if (typing && !count.disabled) count.focus();
 }
 
+// A manifest cached by an older server has no unit names: the id stands in.
+function unitOf(group) {
+  return group.unitName || group.unitId;
+}
+
 function statusOf(group) {
   if (group.arrived === 0) return 'none';
   if (group.arrived < group.headcount) return 'part';
@@ -402,14 +407,14 @@ function renderExpected() {
   const body = $('expected-body');
   const groups = (state.manifest?.expected ?? [])
     .map(g => ({ ...g, arrived: g.arrived + store.queuedAdmissions(g.bookingId) }))
-    .sort((a, b) => a.slot.localeCompare(b.slot) || a.unitId.localeCompare(b.unitId));
+    .sort((a, b) => a.slot.localeCompare(b.slot) || unitOf(a).localeCompare(unitOf(b)));
   const people = groups.reduce((s, g) => s + g.headcount, 0);
   const arrived = groups.reduce((s, g) => s + g.arrived, 0);
   const summary = groups.length ? t('staff.expectedSummary', { groups: groups.length, people, arrived }) : t('staff.noneExpected');
   $('expected-summary').textContent = `${formatDate(state.date)} · ${summary}`;
   body.replaceChildren(...groups.map(g => el('tr', { dataset: { booking: g.bookingId } },
     el('td', {}, g.slot),
-    el('td', {}, g.unitId),
+    el('td', { title: g.unitId }, unitOf(g)),
     el('td', {}, g.contactName ?? ''),
     el('td', { className: 'num' }, String(g.headcount)),
     el('td', { className: 'num arrived' }, String(g.arrived)),
