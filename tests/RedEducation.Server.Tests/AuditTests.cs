@@ -30,6 +30,19 @@ public sealed class AuditTests(SecurityServer server)
     }
 
     [Fact]
+    public async Task AccountPatch_ChineseName_SummaryShowsTheNameAsWritten()
+    {
+        using var admin = await server.ClientForAsync("admin");
+        var username = (await server.CreateAccountAsync("named", "staff", venueIds: [Venue])).Str("username");
+
+        await admin.SendJsonAsync(HttpMethod.Patch, $"/api/admin/accounts/{username}", new JsonObject { ["displayName"] = "丹东馆 A岗 前台" }).OkAsync();
+
+        var entry = (await EntriesAsync(admin, "action=account.update")).First(e => e.Str("target") == username);
+        Assert.Contains("丹东馆 A岗 前台", entry.Str("summary"), StringComparison.Ordinal);
+        Assert.DoesNotContain("\\u", entry.Str("summary"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task VenuePatch_Refused_RecordsNothing()
     {
         using var admin = await server.ClientForAsync("admin");

@@ -148,7 +148,13 @@ public sealed class AuditLog(IGrainFactory grains, [FromKeyedServices(BusinessCl
 
     private static JsonSerializerOptions CreateSummaryJson()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull };
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
+        {
+            DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+            // The summary is read by people: Chinese names as they are, not as \u escapes. Characters that matter to
+            // HTML are still escaped, and the summary reaches readers as a JSON string value, never as markup.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.Create(System.Text.Unicode.UnicodeRanges.All),
+        };
         ApiJson.Configure(options);
         return options;
     }
