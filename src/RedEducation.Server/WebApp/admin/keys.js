@@ -79,7 +79,10 @@ export class AuditPanel {
   }
 }
 
-/** The server writes summaries as JSON with non-ASCII characters escaped (\u8FBD…); show them as the text they are. */
+/**
+ * Summaries recorded before 2026-11-27 hold Chinese as JSON escapes (\u8FBD…), and characters that matter to HTML are
+ * escaped still: show them as the text they are.
+ */
 function readable(summary) {
   return summary.replace(/\\u([0-9a-fA-F]{4})/g, (_, hex) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
