@@ -57,7 +57,7 @@ public sealed class SignInPageTests(WebServer web)
 
         await page.GotoAsync("/unit/");
 
-        await page.WaitForURLAsync("**/?next=*");
+        await page.WaitForURLAsync("**/?next=*", new() { WaitUntil = WaitUntilState.Commit });
         await Assertions.Expect(page.Locator("#signin-form")).ToBeVisibleAsync();
     }
 }

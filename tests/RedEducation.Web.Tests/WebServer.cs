@@ -80,7 +80,9 @@ public sealed class WebServer : IAsyncLifetime
         await page.Locator("#signin-form button[type=submit]").ClickAsync();
         try
         {
-            await page.WaitForURLAsync($"**{landing}");
+            // Until the landing page's navigation is committed, not until its "load" event: on a busy machine loading
+            // every script and stylesheet can take longer than the wait, and the tests' own checks wait for what they need.
+            await page.WaitForURLAsync($"**{landing}", new() { WaitUntil = WaitUntilState.Commit });
         }
         catch (TimeoutException)
         {
