@@ -76,11 +76,23 @@ public sealed class PostgresStateStore : IStateStore
 
     private const int MaxReadBatch = 512;
 
+    /// <summary>
+    /// Up to this many rows (writes and index entries), a commit sends one prepared statement per row rather than one
+    /// unprepared statement per kind.
+    /// </summary>
+    private const int FewWrites = 4;
+
     private const string InsertSql =
         "INSERT INTO grain_state (state_name, grain_id, version, payload, updated_at) VALUES ($1, $2, 1, $3, now()) ON CONFLICT DO NOTHING";
 
     private const string UpdateSql =
         "UPDATE grain_state SET version = version + 1, payload = $3, updated_at = now() WHERE state_name = $1 AND grain_id = $2 AND version = $4";
+
+    private const string IndexSql =
+        "INSERT INTO grain_index (grain_id, entry, added_at) VALUES ($1, $2, now()) ON CONFLICT DO NOTHING";
+
+    private const string ReadOneSql =
+        "SELECT 1::bigint, payload, version FROM grain_state WHERE state_name = $1 AND grain_id = $2";
 
     private const string DeleteSql =
         "DELETE FROM grain_state WHERE state_name = $1 AND grain_id = $2 AND version = $3";
@@ -94,9 +106,11 @@ public sealed class PostgresStateStore : IStateStore
     public PostgresStateStore(string connectionString)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionString);
-        // The statements are not prepared: a prepared statement soon runs a generic plan, and the one PostgreSQL picks while
-        // the table is young (a sequential scan joined by hash to the unnested rows) stays in use as the table grows,
-        // until an update of a few rows read every row of the table. Three statements per commit cost little to plan.
+        // No automatic preparation: a prepared statement soon runs a generic plan, and the one PostgreSQL picks for the
+        // many-row (unnest) statements while the table is young (a sequential scan joined by hash to the unnested rows)
+        // stays in use as the table grows, until an update of a few rows read every row of the table. Those are sent
+        // unprepared, three or four per commit, and planned each time; only the single-row statements on the primary
+        // key, whose plan cannot go wrong, are prepared (CommitInOrder, ReadOneSql).
         _dataSource = NpgsqlDataSource.Create(connectionString);
         _readLoop = Task.Run(ReadLoopAsync);
     }
@@ -183,9 +197,19 @@ public sealed class PostgresStateStore : IStateStore
 
     private static async Task<StoredState?[]> ReadManyAsync(NpgsqlConnection connection, List<PendingRead> batch)
     {
-        await using var command = new NpgsqlCommand(ReadManySql, connection);
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(r => r.StateName)] });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(r => r.GrainId)] });
+        await using var command = new NpgsqlCommand(batch.Count == 1 ? ReadOneSql : ReadManySql, connection);
+        if (batch.Count == 1)
+        {
+            // A lone read, as on a quiet server: prepared, like the commit's few-row statements.
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch[0].StateName });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = batch[0].GrainId });
+            await command.PrepareAsync();
+        }
+        else
+        {
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(r => r.StateName)] });
+            command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. batch.Select(r => r.GrainId)] });
+        }
         var found = new StoredState?[batch.Count];
         await using var reader = await command.ExecuteReaderAsync();
         while (await reader.ReadAsync())
@@ -221,14 +245,10 @@ public sealed class PostgresStateStore : IStateStore
         try
         {
             using var transaction = connection.BeginTransaction();
-            var applied = HasRepeatedRow(writes) ? CommitInOrder(connection, transaction, writes) : CommitByKind(connection, transaction, writes);
-            if (entries.Count > 0)
-            {
-                using var index = new NpgsqlCommand(IndexManySql, connection, transaction);
-                index.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.GrainId)] });
-                index.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Entry)] });
-                index.ExecuteNonQuery();
-            }
+            using var batch = new NpgsqlBatch(connection, transaction);
+            var applied = writes.Count + entries.Count <= FewWrites || HasRepeatedRow(writes)
+                ? CommitInOrder(batch, writes, entries)
+                : CommitByKind(batch, writes, entries);
             transaction.Commit();
             return applied;
         }
@@ -244,12 +264,11 @@ public sealed class PostgresStateStore : IStateStore
     /// Sends every insert, update and delete of the batch as one statement each. Only when no row is written twice: the
     /// three statements do not run in the order the writes were made.
     /// </summary>
-    private static bool[] CommitByKind(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StateWrite> writes)
+    private static bool[] CommitByKind(NpgsqlBatch batch, IReadOnlyList<StateWrite> writes, IReadOnlyList<IndexEntry> entries)
     {
         var inserts = writes.Where(w => w.Json is not null && w.ExpectedVersion == 0).ToList();
         var updates = writes.Where(w => w.Json is not null && w.ExpectedVersion != 0).ToList();
         var deletes = writes.Where(w => w.Json is null).ToList();
-        using var batch = new NpgsqlBatch(connection, transaction);
         if (inserts.Count > 0)
         {
             batch.BatchCommands.Add(Command(InsertManySql, Keys(inserts), [.. inserts.Select(w => w.Json!)]));
@@ -261,6 +280,13 @@ public sealed class PostgresStateStore : IStateStore
         if (deletes.Count > 0)
         {
             batch.BatchCommands.Add(Command(DeleteManySql, Keys(deletes), null, [.. deletes.Select(w => w.ExpectedVersion)]));
+        }
+        if (entries.Count > 0)
+        {
+            var index = new NpgsqlBatchCommand(IndexManySql);
+            index.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.GrainId)] });
+            index.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Entry)] });
+            batch.BatchCommands.Add(index);
         }
         var done = new HashSet<(string, string)>();
         using (var reader = batch.ExecuteReader())
@@ -302,10 +328,12 @@ public sealed class PostgresStateStore : IStateStore
         return !writes.All(w => seen.Add((w.StateName, w.GrainId)));
     }
 
-    /// <summary>One statement per write, in the order made, so two writes to one row behave as if sent one by one.</summary>
-    private static bool[] CommitInOrder(NpgsqlConnection connection, NpgsqlTransaction transaction, IReadOnlyList<StateWrite> writes)
+    /// <summary>
+    /// One statement per write, in the order made, so two writes to one row behave as if sent one by one; then one per
+    /// index entry.
+    /// </summary>
+    private static bool[] CommitInOrder(NpgsqlBatch batch, IReadOnlyList<StateWrite> writes, IReadOnlyList<IndexEntry> entries)
     {
-        using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var write in writes)
         {
             var command = new NpgsqlBatchCommand((write.Json, write.ExpectedVersion) switch
@@ -326,6 +354,16 @@ public sealed class PostgresStateStore : IStateStore
             }
             batch.BatchCommands.Add(command);
         }
+        foreach (var entry in entries)
+        {
+            var command = new NpgsqlBatchCommand(IndexSql);
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.GrainId });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = entry.Entry });
+            batch.BatchCommands.Add(command);
+        }
+        // Prepared: single-row statements on a primary key plan the same whatever the table's size, and a quiet
+        // server's commits are mostly of a few rows, where planning was most of PostgreSQL's work.
+        batch.Prepare();
         // One round trip for all statements.
         batch.ExecuteNonQuery();
         var applied = new bool[writes.Count];

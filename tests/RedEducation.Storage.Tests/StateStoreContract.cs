@@ -232,6 +232,21 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task Commit_ManyWritesAndEntries_AppliesAllInOneGo()
+    {
+        using var store = OpenStore();
+
+        // Enough rows that a server database sends them as arrays rather than a statement each.
+        var applied = store.Commit(
+            [.. Enumerable.Range(0, 12).Select(i => new StateWrite(State, $"many-{i}", $"{{\"v\":{i}}}", 0))],
+            [.. Enumerable.Range(0, 12).Select(i => new IndexEntry("unit-many", $"bk-{i:D2}")), new IndexEntry("unit-many", "bk-00")]);
+
+        Assert.All(applied, Assert.True);
+        Assert.Equal(new StoredState("{\"v\":11}", 1), await store.ReadAsync(State, "many-11"));
+        Assert.Equal(Enumerable.Range(0, 12).Select(i => $"bk-{i:D2}"), (await store.ListIndexAsync("unit-many")).Order());
+    }
+
+    [Fact]
     public async Task GrainStorage_WriteWithRowsAlongside_StoresAbsentRowsAndEntriesAndLeavesStoredRowsAsTheyAre()
     {
         using var storage = NewGrainStorage();
