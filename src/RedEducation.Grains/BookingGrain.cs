@@ -39,7 +39,7 @@ internal sealed class BookingGrain(
 
     private readonly GrainState<BookingState> _stored = new(new BookingState());
 
-    /// <summary>Set when the venue-day stored this grain's row: its version is read back before the next write.</summary>
+    /// <summary>Set when the venue-day stored this grain's row: it is read back before the grain changes it.</summary>
     private bool _versionUnknown;
 
     // Never null: the storage assigns a state only when it read one, and this one starts as a new BookingState.
@@ -71,8 +71,19 @@ internal sealed class BookingGrain(
         // The venue-day decides and, only if it places the group, stores this booking's record with the placement: a
         // refusal in a booking rush costs no write.
         var created = BookingState.Created(request, clock.GetUtcNow());
-        var placed = await GrainFactory.GetGrain<IVenueDayGrain>(VenueDayKey.Of(request.VenueId, request.Date))
-            .PlaceNewBookingAsync(this.GetPrimaryKeyString(), request, created.CreatedAt);
+        PlacementResult placed;
+        try
+        {
+            placed = await GrainFactory.GetGrain<IVenueDayGrain>(VenueDayKey.Of(request.VenueId, request.Date))
+                .PlaceNewBookingAsync(this.GetPrimaryKeyString(), request, created.CreatedAt);
+        }
+        catch
+        {
+            // The venue-day may still have stored the booking (a call that timed out, say): the next call activates
+            // this grain anew and reads what is stored, rather than trusting the empty state in memory.
+            DeactivateOnIdle();
+            throw;
+        }
         if (placed.Refusal == Refusal.NotFound)
         {
             return BookingResult.Fail(BookingFailure.UnknownVenue);
@@ -93,6 +104,7 @@ internal sealed class BookingGrain(
 
     public async Task<BookingResult> ResizeAsync(int headcount)
     {
+        await ReadBackAsync();
         if (State.Request is null)
         {
             return BookingResult.Fail(BookingFailure.NotFound);
@@ -118,6 +130,7 @@ internal sealed class BookingGrain(
 
     public async Task<BookingResult> RescheduleAsync(DateOnly newDate, TimeOnly newSlot)
     {
+        await ReadBackAsync();
         var current = await ViewAsync();
         if (current is null)
         {
@@ -170,17 +183,20 @@ internal sealed class BookingGrain(
         await WriteAsync();
     }
 
-    /// <summary>Stores the state; first reads back the row's version when the venue-day wrote the row.</summary>
-    private async Task WriteAsync()
+    /// <summary>
+    /// Before a change of the grain's own: when the venue-day wrote the row, reads it back (its version, and the record as
+    /// stored, which an earlier attempt of the same booking may have written), so the change applies to what is stored.
+    /// </summary>
+    private async Task ReadBackAsync()
     {
         if (_versionUnknown)
         {
-            var current = new GrainState<BookingState>(new BookingState());
-            await storage.ReadStateAsync(StateName, this.GetGrainId(), current);
-            (_stored.ETag, _stored.RecordExists, _versionUnknown) = (current.ETag, current.RecordExists, false);
+            await storage.ReadStateAsync(StateName, this.GetGrainId(), _stored);
+            _versionUnknown = false;
         }
-        await storage.WriteStateAsync(StateName, this.GetGrainId(), _stored);
     }
+
+    private Task WriteAsync() => storage.WriteStateAsync(StateName, this.GetGrainId(), _stored);
 
     private Task<PlacementResult> PlaceAsync(NewBooking request) =>
         Day(State.Date).PlaceAsync(new PlacementRequest(PlacementId, request.UnitId, State.Slot, request.Headcount, request.JoinWaitlist));

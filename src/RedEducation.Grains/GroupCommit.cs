@@ -18,12 +18,18 @@ internal sealed class GroupCommit(Func<Task> write, Action deactivate)
 
     public void Changed() => _changes++;
 
-    /// <summary>Returns once every change recorded before the call is stored, starting a write when none is under way.</summary>
+    /// <summary>
+    /// Returns once every change recorded before the call is stored, starting a write when none is under way. Once a
+    /// write has failed, throws instead of writing again: the failed write's changes are still in memory, and a later
+    /// write (for a request that had passed <see cref="EnsureUsable"/> before the failure) would store them without
+    /// whatever was to be stored beside them.
+    /// </summary>
     public async Task DurableAsync()
     {
         var target = _changes;
         while (_durable < target)
         {
+            EnsureUsable();
             if (_writing is null || _writing.IsCompleted)
             {
                 _writing = WriteAsync();

@@ -138,10 +138,13 @@ internal sealed class VenueDayGrain(
     private PlacementView View(Placement p) =>
         new(p.Id, p.UnitId, p.Slot, p.Headcount, p.Status, _ledger.WaitlistPosition(p));
 
-    private Task<VenueProfile?> VenueAsync()
+    private async Task<VenueProfile?> VenueAsync()
     {
         _journal.EnsureUsable();
-        return GrainFactory.GetGrain<IVenueGrain>(_venueId).GetAsync();
+        var venue = await GrainFactory.GetGrain<IVenueGrain>(_venueId).GetAsync();
+        // A write may have failed while the venue was asked: nothing is decided on a ledger the store does not hold.
+        _journal.EnsureUsable();
+        return venue;
     }
 
     /// <summary>

@@ -66,6 +66,23 @@ public sealed class DurableJournalTests
         Assert.Throws<ObjectDisposedException>(journal.EnsureUsable);
     }
 
+    [Fact]
+    public async Task DurableAsync_ChangeAppendedAfterAFailedWrite_IsNeverWritten()
+    {
+        var storage = new PausableStorage { Fail = true };
+        var journal = new DurableJournal<string>(storage, "j", Id, () => { });
+        journal.Append("placed");
+        await Assert.ThrowsAsync<InvalidOperationException>(journal.DurableAsync);
+
+        // The store is back, and a request that passed its check before the failure appends and waits: writing now would
+        // store "placed" as well, without what was to be stored beside it.
+        storage.Fail = false;
+        journal.Append("later");
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(journal.DurableAsync);
+        Assert.Empty(await ReplayAsync(storage));
+    }
+
     private static List<string> Events(int from, int count) => [.. Enumerable.Range(from, count).Select(i => $"e{i}")];
 
     private static async Task<List<string>> ReplayAsync(IGrainStorage storage)
@@ -81,7 +98,7 @@ public sealed class DurableJournalTests
         private readonly Dictionary<string, (List<string> Events, int Version)> _rows = [];
         private TaskCompletionSource _gate = Open();
 
-        public bool Fail { get; init; }
+        public bool Fail { get; set; }
 
         public void Pause() => _gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 
