@@ -77,7 +77,7 @@ internal sealed class HotVenueDay(IGrainFactory grains)
                 Outcome outcome;
                 try
                 {
-                    var result = await grains.GetGrain<IBookingGrain>(id).CreateAsync(request);
+                    var result = await grains.GetGrain<IUnitGrain>(request.UnitId).CreateBookingAsync(id, request);
                     outcome = result switch
                     {
                         { Booking.Status: BookingStatus.Confirmed, Booking.Headcount: var n } when n == request.Headcount => Outcome.Confirmed,

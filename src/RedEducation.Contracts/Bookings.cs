@@ -5,7 +5,10 @@ namespace RedEducation.Contracts;
 /// <summary>One group booking. Key: the booking id, derived from the unit and its idempotency key.</summary>
 public interface IBookingGrain : IGrainWithStringKey
 {
-    /// <summary>Creates the booking, or returns it unchanged when this key already made it with the same request.</summary>
+    /// <summary>
+    /// Creates the booking, or returns it unchanged when this key already made it with the same request. New bookings are
+    /// made through <see cref="IUnitGrain.CreateBookingAsync"/>, which asks here only for ids it has seen before.
+    /// </summary>
     Task<BookingResult> CreateAsync(NewBooking request);
 
     Task<BookingView?> GetAsync();
@@ -16,9 +19,15 @@ public interface IBookingGrain : IGrainWithStringKey
     Task<BookingResult> RescheduleAsync(DateOnly newDate, TimeOnly newSlot);
 }
 
-/// <summary>A work unit's list of bookings. Key: the unit id.</summary>
+/// <summary>A work unit's bookings, and the way every new one is made. Key: the unit id.</summary>
 public interface IUnitGrain : IGrainWithStringKey
 {
+    /// <summary>
+    /// Creates the unit's booking <paramref name="bookingId"/> (see <see cref="BookingIds.From"/>), or returns it unchanged
+    /// when that key already made it with the same request.
+    /// </summary>
+    Task<BookingResult> CreateBookingAsync(string bookingId, NewBooking request);
+
     Task AddBookingAsync(string bookingId);
     Task<IReadOnlyList<string>> GetBookingIdsAsync();
 }

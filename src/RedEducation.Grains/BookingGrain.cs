@@ -21,6 +21,22 @@ internal sealed class BookingState
     /// <summary>The record of a booking as first placed.</summary>
     public static BookingState Created(NewBooking request, DateTimeOffset createdAt) =>
         new() { Request = request, Date = request.Date, Slot = request.Slot, CreatedAt = createdAt };
+
+    /// <summary>The booking <paramref name="id"/> as its placement (null: not placed) shows it.</summary>
+    public BookingView View(string id, PlacementView? placement)
+    {
+        var request = Request!;
+        var status = placement?.Status switch
+        {
+            PlacementStatus.Confirmed => BookingStatus.Confirmed,
+            PlacementStatus.Waitlisted => BookingStatus.Waitlisted,
+            PlacementStatus.Cancelled => BookingStatus.Cancelled,
+            _ => BookingStatus.Pending,
+        };
+        return new BookingView(
+            id, request.UnitId, request.VenueId, Date, Slot, placement?.Headcount ?? request.Headcount, status,
+            placement?.WaitlistPosition ?? 0, request.ContactName, request.ContactPhone, CreatedAt, TicketSerial);
+    }
 }
 
 internal sealed record PendingMove(DateOnly Date, TimeOnly Slot);
@@ -68,44 +84,55 @@ internal sealed class BookingGrain(
             var replay = await PlaceAsync(request);
             return replay.Accepted ? BookingResult.Ok(View(replay.Placement)) : BookingResult.Refused(replay.Refusal);
         }
-        // The venue-day decides and, only if it places the group, stores this booking's record with the placement: a
-        // refusal in a booking rush costs no write.
-        var created = BookingState.Created(request, clock.GetUtcNow());
+        var (result, stored) = await PlaceNewAsync(GrainFactory, this.GetPrimaryKeyString(), request, clock.GetUtcNow(), DeactivateOnIdle);
+        if (stored is null)
+        {
+            Missing();
+            return result;
+        }
+        _stored.State = stored;
+        _versionUnknown = true;
+        return result;
+    }
+
+    /// <summary>
+    /// Places a new booking: its venue-day decides and, only if it places the group, stores the booking's record with the
+    /// placement, so a refusal in a booking rush costs no write. Returns the record as stored, if it was.
+    /// </summary>
+    /// <param name="uncertain">Called when the call fails: the venue-day may still have stored the booking (a call that
+    /// timed out, say), so whoever keeps the answer must not trust that it was not.</param>
+    internal static async Task<(BookingResult Result, BookingState? Stored)> PlaceNewAsync(
+        IGrainFactory grains, string bookingId, NewBooking request, DateTimeOffset now, Action uncertain)
+    {
+        var created = BookingState.Created(request, now);
         PlacementResult placed;
         try
         {
-            placed = await GrainFactory.GetGrain<IVenueDayGrain>(VenueDayKey.Of(request.VenueId, request.Date))
-                .PlaceNewBookingAsync(this.GetPrimaryKeyString(), request, created.CreatedAt);
+            placed = await grains.GetGrain<IVenueDayGrain>(VenueDayKey.Of(request.VenueId, request.Date))
+                .PlaceNewBookingAsync(bookingId, request, created.CreatedAt);
         }
         catch
         {
-            // The venue-day may still have stored the booking (a call that timed out, say): the next call activates
-            // this grain anew and reads what is stored, rather than trusting the empty state in memory.
-            DeactivateOnIdle();
+            uncertain();
             throw;
         }
-        if (placed.Refusal == Refusal.NotFound)
+        return placed switch
         {
-            return BookingResult.Fail(BookingFailure.UnknownVenue);
-        }
-        if (!placed.Accepted)
-        {
-            return BookingResult.Refused(placed.Refusal);
-        }
-        _stored.State = created;
-        _versionUnknown = true;
-        return BookingResult.Ok(View(placed.Placement), created: true);
+            { Refusal: Refusal.NotFound } => (BookingResult.Fail(BookingFailure.UnknownVenue), null),
+            { Accepted: false } => (BookingResult.Refused(placed.Refusal), null),
+            _ => (BookingResult.Ok(created.View(bookingId, placed.Placement), created: true), created),
+        };
     }
 
     // Reads interleave with each other (never with a change): every check-in of a group asks its booking, and one at a
     // time, each waiting for the venue-day's answer, made a single large group a queue at 2,000 scans/s.
     [ReadOnly]
-    public Task<BookingView?> GetAsync() => ViewAsync();
+    public Task<BookingView?> GetAsync() => Missing() ? Task.FromResult<BookingView?>(null) : ViewAsync();
 
     public async Task<BookingResult> ResizeAsync(int headcount)
     {
         await ReadBackAsync();
-        if (State.Request is null)
+        if (Missing())
         {
             return BookingResult.Fail(BookingFailure.NotFound);
         }
@@ -120,7 +147,7 @@ internal sealed class BookingGrain(
 
     public async Task<BookingResult> CancelAsync()
     {
-        if (State.Request is null)
+        if (Missing())
         {
             return BookingResult.Fail(BookingFailure.NotFound);
         }
@@ -131,8 +158,7 @@ internal sealed class BookingGrain(
     public async Task<BookingResult> RescheduleAsync(DateOnly newDate, TimeOnly newSlot)
     {
         await ReadBackAsync();
-        var current = await ViewAsync();
-        if (current is null)
+        if (Missing() || await ViewAsync() is not { } current)
         {
             return BookingResult.Fail(BookingFailure.NotFound);
         }
@@ -184,6 +210,21 @@ internal sealed class BookingGrain(
     }
 
     /// <summary>
+    /// True when no booking is stored here; such an activation deactivates once idle. New bookings are made through the
+    /// unit grain and their venue-day, which store the record without activating this grain, so an empty state kept in
+    /// memory would soon be wrong.
+    /// </summary>
+    private bool Missing()
+    {
+        if (State.Request is not null)
+        {
+            return false;
+        }
+        DeactivateOnIdle();
+        return true;
+    }
+
+    /// <summary>
     /// Before a change of the grain's own: when the venue-day wrote the row, reads it back (its version, and the record as
     /// stored, which an earlier attempt of the same booking may have written), so the change applies to what is stored.
     /// </summary>
@@ -213,22 +254,7 @@ internal sealed class BookingGrain(
     private async Task<BookingView?> ViewAsync() =>
         State.Request is null ? null : View(await Day(State.Date).GetPlacementAsync(PlacementId));
 
-    /// <summary>The booking as its placement (null: not placed) shows it.</summary>
-    private BookingView View(PlacementView? placement)
-    {
-        var request = State.Request!;
-        var status = placement?.Status switch
-        {
-            PlacementStatus.Confirmed => BookingStatus.Confirmed,
-            PlacementStatus.Waitlisted => BookingStatus.Waitlisted,
-            PlacementStatus.Cancelled => BookingStatus.Cancelled,
-            _ => BookingStatus.Pending,
-        };
-        return new BookingView(
-            this.GetPrimaryKeyString(), request.UnitId, request.VenueId, State.Date, State.Slot,
-            placement?.Headcount ?? request.Headcount, status, placement?.WaitlistPosition ?? 0,
-            request.ContactName, request.ContactPhone, State.CreatedAt, State.TicketSerial);
-    }
+    private BookingView View(PlacementView? placement) => State.View(this.GetPrimaryKeyString(), placement);
 
     private string PlacementId => BookingIds.Placement(this.GetPrimaryKeyString(), State.Generation);
 

@@ -54,7 +54,7 @@ internal sealed class RouteBookingGrain(
         for (var i = 0; i < request.Stops.Count; i++)
         {
             var stop = request.Stops[i];
-            var result = await Stop(i).CreateAsync(new NewBooking(
+            var result = await GrainFactory.GetGrain<IUnitGrain>(request.UnitId).CreateBookingAsync(StopId(i), new NewBooking(
                 request.UnitId, stop.VenueId, stop.Date, stop.Slot, request.Headcount, request.ContactName, request.ContactPhone, JoinWaitlist: false));
             if (result.Booking is not { Status: BookingStatus.Confirmed })
             {
@@ -108,7 +108,9 @@ internal sealed class RouteBookingGrain(
         a.UnitId == b.UnitId && a.Headcount == b.Headcount && a.ContactName == b.ContactName && a.ContactPhone == b.ContactPhone
         && a.Stops.SequenceEqual(b.Stops);
 
-    private IBookingGrain Stop(int index) => GrainFactory.GetGrain<IBookingGrain>(BookingIds.From(state.State.Request!.UnitId, $"{Id}#{index}"));
+    private string StopId(int index) => BookingIds.From(state.State.Request!.UnitId, $"{Id}#{index}");
+
+    private IBookingGrain Stop(int index) => GrainFactory.GetGrain<IBookingGrain>(StopId(index));
 
     private ICatalogGrain InFlight => GrainFactory.GetGrain<ICatalogGrain>(Catalogs.RouteBookingsInFlight);
 }

@@ -9,8 +9,7 @@ public sealed class BookingGrainTests(ClusterFixture fixture)
     private static NewBooking Request(string venueId, DateOnly date, int headcount = 10, bool waitlist = false, string unit = "unit-a", string slot = "10:00") =>
         new(unit, venueId, date, TimeOnly.Parse(slot, System.Globalization.CultureInfo.InvariantCulture), headcount, "张三", "13800000000", waitlist);
 
-    private IBookingGrain Booking(string unit = "unit-a") =>
-        fixture.Client.GetGrain<IBookingGrain>(BookingIds.From(unit, Guid.NewGuid().ToString()));
+    private BookingHandle Booking(string unit = "unit-a") => new(fixture.Client, BookingIds.From(unit, Guid.NewGuid().ToString()));
 
     [Fact]
     public async Task CreateAsync_SlotHasRoom_ConfirmsAndCountsTheGroup()
@@ -100,7 +99,7 @@ public sealed class BookingGrainTests(ClusterFixture fixture)
         var unit = $"unit-{Guid.NewGuid():N}"[..20];
         var grains = Enumerable.Range(0, 40).Select(_ => Booking(unit)).ToList();
 
-        // All at once: many pass the preview together, and the placement refuses those that no longer fit.
+        // All at once: the venue-day decides them one by one and refuses those that no longer fit.
         var results = await Task.WhenAll(grains.Select(g => g.CreateAsync(Request(venue.Id, date, 5, unit: unit))));
 
         var confirmed = results.Where(r => r.Booking is { Status: BookingStatus.Confirmed }).Select(r => r.Booking!.Id).ToList();
@@ -214,7 +213,7 @@ public sealed class BookingGrainTests(ClusterFixture fixture)
         var day = fixture.Client.GetGrain<IVenueDayGrain>(VenueDayKey.Of(venue.Id, date));
 
         await fixture.Cluster.DeactivateAsync(day);
-        await fixture.Cluster.DeactivateAsync(grain);
+        await fixture.Cluster.DeactivateAsync(grain.Grain);
 
         var slot = (await day.GetAvailabilityAsync()).Slots.Single(s => s.Start == new TimeOnly(10, 0));
         Assert.Equal(20, slot.Booked);

@@ -77,7 +77,7 @@ public sealed class CheckInGrainTests(ClusterFixture fixture)
     {
         var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 5000, groupMax: 5000));
         var date = TestDates.NextOpen(venue, 3);
-        var created = await fixture.Client.GetGrain<IBookingGrain>(BookingIds.From("unit-a", Guid.NewGuid().ToString()))
+        var created = await new BookingHandle(fixture.Client, BookingIds.From("unit-a", Guid.NewGuid().ToString()))
             .CreateAsync(new NewBooking("unit-a", venue.Id, date, new TimeOnly(10, 0), headcount, "张三", "13800000000", false));
         return (fixture.Client.GetGrain<ICheckInGrain>(VenueDayKey.Of(venue.Id, date)), created.Booking!);
     }

@@ -73,7 +73,7 @@ public sealed class ConcurrencyTests(ClusterFixture fixture)
             {
                 var id = BookingIds.From(unit, $"{seed}-{op}");
                 outcomes.Add(id);
-                var result = await fixture.Client.GetGrain<IBookingGrain>(id).CreateAsync(new NewBooking(
+                var result = await fixture.Client.GetGrain<IUnitGrain>(unit).CreateBookingAsync(id, new NewBooking(
                     unit, venueId, date, Slots[random.Next(Slots.Length)], random.Next(1, 26), "联系人", "13800000000", random.Next(2) == 0));
                 if (result.Booking is { } booking)
                 {

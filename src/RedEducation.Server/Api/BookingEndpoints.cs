@@ -68,7 +68,7 @@ public static class BookingEndpoints
         }
 
         var id = BookingIds.From(unitId!, idempotencyKey ?? Guid.NewGuid().ToString("N"));
-        var result = await grains.GetGrain<IBookingGrain>(id).CreateAsync(new NewBooking(
+        var result = await grains.GetGrain<IUnitGrain>(unitId!).CreateBookingAsync(id, new NewBooking(
             unitId!, body.VenueId!, date, slot, body.Headcount!.Value, body.ContactName!.Trim(), body.ContactPhone!.Trim(), body.Waitlist ?? false));
         if (result.Booking is not { } booking)
         {
