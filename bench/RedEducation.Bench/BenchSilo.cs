@@ -30,7 +30,7 @@ internal static class BenchSilo
             // Free ports, so that a server or another benchmark running on this machine is not disturbed.
             silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "rededucation-bench", clusterId: "rededucation-bench");
             addStorage(silo.Services);
-            silo.Services.AddSerializer(s => s.AddDomainJsonCodec());
+            silo.Services.AddRedEducationContracts();
         });
         return builder.Build();
     }

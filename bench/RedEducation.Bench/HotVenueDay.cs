@@ -31,7 +31,7 @@ internal sealed class HotVenueDay(IGrainFactory grains)
     public const int Units = 100;
 
     /// <summary>
-    /// Bookings made before the measured levels and not reported: the runtime compiles the hot paths again, optimized, after
+    /// The fewest bookings made before the measured levels, not reported (see <see cref="WarmUp"/>): the runtime compiles the hot paths again, optimized, after
     /// they have run a while (tiered compilation), and a level measured before that reports the compiler, not the system.
     /// </summary>
     public const int WarmUpBookings = 20_000;

@@ -22,6 +22,7 @@ int[] levels = levelArgument is null
     : [.. levelArgument.Split(',').Select(l => l == "all" ? Requests : int.Parse(l, System.Globalization.CultureInfo.InvariantCulture))];
 int RequestsAt(int level) => level == 1 && !full ? 2_000 : Requests;
 
+var warmUps = new Dictionary<string, (int Rounds, TimeSpan LastCompiling)>();
 var data = Directory.CreateTempSubdirectory("redu-bench-");
 try
 {
@@ -54,8 +55,8 @@ try
             var baseline = await PostgresBaseline.CreateAsync(baselineSource);
             fsync = await baseline.SettingAsync("fsync");
             synchronousCommit = await baseline.SettingAsync("synchronous_commit");
-            Console.WriteLine($"PostgreSQL baseline: warming up ({PostgresBaseline.WarmUpBookings:N0} bookings at 8 connections, not reported)...");
-            await baseline.RunAsync(8, PostgresBaseline.WarmUpBookings, HotVenueDay.AmpleCapacity);
+            Console.WriteLine($"PostgreSQL baseline: warming up (rounds of {PostgresBaseline.WarmUpBookings:N0} bookings at 8 connections, not reported)...");
+            warmUps["baseline"] = await WarmUp.UntilCompiledAsync(() => baseline.RunAsync(8, PostgresBaseline.WarmUpBookings, HotVenueDay.AmpleCapacity), minRounds: 1);
             foreach (var connections in baselineConnections)
             {
                 Console.WriteLine($"PostgreSQL baseline, {connections} connections...");
@@ -74,7 +75,7 @@ try
         postgresRun = new PostgresRun(postgresFloor, baselineResults, postgresResults, fsync, synchronousCommit);
     }
 
-    var markdown = Report.Markdown(sqliteFloor, sqliteResults, postgresRun, Requests);
+    var markdown = Report.Markdown(sqliteFloor, sqliteResults, postgresRun, Requests, warmUps);
     var path = Report.ResultsPath();
     Directory.CreateDirectory(Path.GetDirectoryName(path)!);
     await File.WriteAllTextAsync(path, markdown);
@@ -107,11 +108,9 @@ async Task<List<LevelResult>> RunSystemAsync(string storage, IHost host)
         await host.StartAsync();
         var burst = new HotVenueDay(host.Services.GetRequiredService<IGrainFactory>());
 
-        Console.WriteLine($"{storage}: warming up ({HotVenueDay.WarmUpBookings:N0} bookings at 64 in flight, not reported)...");
-        for (var done = 0; done < HotVenueDay.WarmUpBookings; done += Requests)
-        {
-            await burst.RunAsync("warm-up", HotVenueDay.AmpleCapacity, concurrency: 64, requests: Requests);
-        }
+        Console.WriteLine($"{storage}: warming up (rounds of {Requests:N0} bookings at 64 in flight, not reported)...");
+        warmUps[storage] = await WarmUp.UntilCompiledAsync(
+            () => burst.RunAsync("warm-up", HotVenueDay.AmpleCapacity, concurrency: 64, requests: Requests), minRounds: HotVenueDay.WarmUpBookings / Requests);
 
         var results = new List<LevelResult>();
         foreach (var level in levels)

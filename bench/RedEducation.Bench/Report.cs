@@ -97,7 +97,14 @@ internal static class Report
         }
     }
 
-    public static string Markdown(StorageFloor sqliteFloor, IReadOnlyList<LevelResult> sqlite, PostgresRun? postgres, int requests)
+    private static string WarmedUp(IReadOnlyDictionary<string, (int Rounds, TimeSpan LastCompiling)> warmUps, string part) =>
+        warmUps.TryGetValue(part, out var w)
+            ? string.Create(Invariant, $"{w.Rounds} rounds, the last compiling for {w.LastCompiling.TotalMilliseconds:N0} ms")
+            : "not run";
+
+    public static string Markdown(
+        StorageFloor sqliteFloor, IReadOnlyList<LevelResult> sqlite, PostgresRun? postgres, int requests,
+        IReadOnlyDictionary<string, (int Rounds, TimeSpan LastCompiling)> warmUps)
     {
         var text = new StringBuilder();
         text.AppendLine("# Hot venue-day burst").AppendLine();
@@ -127,7 +134,7 @@ internal static class Report
             text.AppendLine("The same burst, the silo registered with `AddPostgresGrainStorage(\"main\", …)`: the same group-commit grain storage over `PostgresStateStore` (one transaction per batch of grain writes: one statement per kind of change, the rows sent as arrays; reads that arrive together go as one query).").AppendLine();
             text.Append(Tables(postgres.System)).AppendLine();
             text.AppendLine("## Baseline: one PostgreSQL transaction per booking").AppendLine();
-            text.AppendLine(Invariant, $"On the same PostgreSQL server (another database): tables `slot(id, capacity, booked)` and `booking(id, slot_id, unit, headcount, contact_name, contact_phone, created_at)`. Per booking, one transaction on one connection: `UPDATE slot SET booked = booked + $n WHERE id = $slot AND booked + $n <= capacity`, then, if a row was updated, `INSERT INTO booking …`, then `COMMIT` (synchronous_commit = {postgres.SynchronousCommit}). Both statements are prepared. Each connection is a caller that sends its next booking when the last one committed; every level books the same {requests:N0} group sizes as the burst into a fresh slot with room for all, after a warm-up of {PostgresBaseline.WarmUpBookings:N0} bookings at 8 connections that is not reported.").AppendLine();
+            text.AppendLine(Invariant, $"On the same PostgreSQL server (another database): tables `slot(id, capacity, booked)` and `booking(id, slot_id, unit, headcount, contact_name, contact_phone, created_at)`. Per booking, one transaction on one connection: `UPDATE slot SET booked = booked + $n WHERE id = $slot AND booked + $n <= capacity`, then, if a row was updated, `INSERT INTO booking …`, then `COMMIT` (synchronous_commit = {postgres.SynchronousCommit}). Both statements are prepared. Each connection is a caller that sends its next booking when the last one committed; every level books the same {requests:N0} group sizes as the burst into a fresh slot with room for all, after unreported warm-up rounds of {PostgresBaseline.WarmUpBookings:N0} bookings at 8 connections, until a round spends less than 20 ms compiling ({WarmedUp(warmUps, "baseline")}).").AppendLine();
             text.Append(BaselineTable(postgres.Baseline)).AppendLine();
             text.AppendLine("## Ratios").AppendLine();
             text.Append(Ratios(postgres, sqlite)).AppendLine();
@@ -135,9 +142,9 @@ internal static class Report
             text.AppendLine(Invariant, $"Decision latency of the PostgreSQL-backed system at 64 in flight, p99: {p99} ms (quality.md asks for < 50 ms). \"All at once\" puts 10,000 requests in the queue together, so its latencies are mostly queueing, not decision time.").AppendLine();
         }
         text.AppendLine("## How it was measured").AppendLine();
-        text.AppendLine("- One silo in the benchmark process, registered as the server registers it (`AddSqliteGrainStorage(\"main\", …, DomainJson.Options)` or `AddPostgresGrainStorage(\"main\", …, DomainJson.Options)`, `AddDomainJsonCodec()`, `TimeProvider.System`), no dashboard, calls through the silo's own `IGrainFactory` (no network hop, no HTTP).");
+        text.AppendLine("- One silo in the benchmark process, registered as the server registers it (`AddSqliteGrainStorage(\"main\", …, DomainJson.Options)` or `AddPostgresGrainStorage(\"main\", …, DomainJson.Options)`, `AddRedEducationContracts()`, `TimeProvider.System`), no dashboard, calls through the silo's own `IGrainFactory` (no network hop, no HTTP).");
         text.AppendLine("- Each level books a fresh venue (hourly slots, groups of 1–10, unit cap and daily cap out of the way) on a day 30 days ahead, all requests in the 10:00 slot. Booking ids come from `BookingIds.From(unit, key)` over 100 units; group sizes come from one fixed seed, so every level asks for the same groups. A booking is one `CreateAsync`: the new booking grain reads its (absent) record, then the venue-day decides and, in one commit, stores its journal, the booking's record and the unit's index entry before answering, so every reply is durable.");
-        text.AppendLine(Invariant, $"- \"In flight\" is the number of callers each sending its next request as soon as its last one is answered; \"all at once\" starts every request together. Levels run one after another in one process after a warm-up of {HotVenueDay.WarmUpBookings:N0} bookings at 64 in flight that is not reported (the runtime recompiles hot code, optimized, after it has run a while). At 1 in flight the system books 2,000 requests, not 10,000 (`--full` books 10,000): a lone caller waits for a read and a commit per booking, one booking at a time.");
+        text.AppendLine(Invariant, $"- \"In flight\" is the number of callers each sending its next request as soon as its last one is answered; \"all at once\" starts every request together. Levels run one after another in one process after unreported warm-up rounds of {requests:N0} bookings at 64 in flight, at least {HotVenueDay.WarmUpBookings / requests} and until a round spends less than 20 ms compiling (the runtime recompiles hot code, optimized, after it has run a while, in the background; this run: SQLite {WarmedUp(warmUps, "SQLite")}, PostgreSQL {WarmedUp(warmUps, "PostgreSQL")}). At 1 in flight the system books 2,000 requests, not 10,000 (`--full` books 10,000): a lone caller waits for a read and a commit per booking, one booking at a time.");
         text.AppendLine("- CPU per request is the CPU time this process (callers and silo; for the baseline, its client) and every PostgreSQL process used during the level, read from /proc, divided by the level's requests. It shows what limits the level: on 2 cores, 1,000 µs of CPU per request caps a level at 2,000 requests/s.");
         text.AppendLine("- The baseline and the system run one after the other, never at the same time, against the same PostgreSQL server; the benchmark process, PostgreSQL and the silo share the 2 cores.");
         text.AppendLine("- A run is a single sample on a shared 2-core machine: expect tens of percent between runs.");

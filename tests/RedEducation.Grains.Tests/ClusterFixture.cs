@@ -34,9 +34,9 @@ public sealed class ClusterFixture : IAsyncLifetime
             silo.Services.AddKeyedSingleton(BusinessClock.Key, TimeProvider.System);
             silo.Services.AddSqliteGrainStorage(Stores.Main, path, DomainJson.Options);
             silo.Services.AddSingleton<IRouteBookingFaults>(Faults);
-            silo.Services.AddSerializer(s => s.AddDomainJsonCodec());
+            silo.Services.AddRedEducationContracts();
         });
-        builder.ConfigureClient(client => client.Services.AddSerializer(s => s.AddDomainJsonCodec()));
+        builder.ConfigureClient(client => client.Services.AddRedEducationContracts());
         _cluster = builder.Build();
         await _cluster.DeployAsync();
     }

@@ -8,7 +8,7 @@ namespace RedEducation.Server.Hosting;
 /// <summary>What silos and front ends of one cluster must agree on, and how fast they notice a silo is gone.</summary>
 internal static class Cluster
 {
-    /// <summary>The fixed ServiceId (part of every storage key) and ClusterId, and the codec of domain records.</summary>
+    /// <summary>The fixed ServiceId (part of every storage key) and ClusterId, the codec of domain records and the grain interface type cache.</summary>
     public static void ConfigureIdentity(IServiceCollection services, RedEducationOptions options)
     {
         services.Configure<ClusterOptions>(o =>
@@ -16,7 +16,7 @@ internal static class Cluster
             o.ServiceId = options.ServiceId;
             o.ClusterId = options.ClusterId;
         });
-        services.AddSerializer(s => s.AddDomainJsonCodec());
+        services.AddRedEducationContracts();
     }
 
     /// <summary>
