@@ -53,5 +53,12 @@ internal sealed class GroupCommit(Func<Task> write, Action deactivate)
             deactivate();
             throw;
         }
+        if (_changes > _durable)
+        {
+            // Changes made while this write was on its way start the next write now, in this turn, before the callers
+            // this write answers take their turns (they wait for it in DurableAsync): otherwise the store sits idle while
+            // a busy grain answers the batch it just stored.
+            _writing = WriteAsync();
+        }
     }
 }
