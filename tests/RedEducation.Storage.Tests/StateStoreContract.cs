@@ -247,6 +247,23 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task Commit_ManyRowsWithARowAndAnEntryAlreadyStored_AppliesTheRestAndKeepsWhatWasStored()
+    {
+        using var store = OpenStore();
+        store.Commit([new StateWrite(State, "stored", "{\"v\":1}", 0)], [new IndexEntry("unit-again", "bk-stored")]);
+
+        // A batch large enough to go as arrays, where a row and an entry are already there (a replayed booking).
+        var applied = store.Commit(
+            [.. Enumerable.Range(0, 8).Select(i => new StateWrite(State, $"again-{i}", $"{{\"v\":{i}}}", 0)), new StateWrite(State, "stored", "{\"v\":2}", 0)],
+            [new IndexEntry("unit-again", "bk-stored"), .. Enumerable.Range(0, 8).Select(i => new IndexEntry("unit-again", $"bk-{i}"))]);
+
+        Assert.Equal([.. Enumerable.Repeat(true, 8), false], applied);
+        Assert.Equal(new StoredState("{\"v\":1}", 1), await store.ReadAsync(State, "stored"));
+        Assert.Equal(new StoredState("{\"v\":7}", 1), await store.ReadAsync(State, "again-7"));
+        Assert.Equal(["bk-stored", .. Enumerable.Range(0, 8).Select(i => $"bk-{i}")], await store.ListIndexAsync("unit-again"));
+    }
+
+    [Fact]
     public async Task GrainStorage_WriteWithRowsAlongside_StoresAbsentRowsAndEntriesAndLeavesStoredRowsAsTheyAre()
     {
         using var storage = NewGrainStorage();
