@@ -11,6 +11,12 @@ public interface IVenueGrain : IGrainWithStringKey
 {
     Task<VenueProfile?> GetAsync();
 
+    /// <summary>
+    /// The profile, for a venue-day that keeps a copy of it: the venue tells that venue-day of every change for a while
+    /// (<see cref="IVenueDayGrain.VenueChangedAsync"/>), and the venue-day asks again before that while is over.
+    /// </summary>
+    Task<VenueProfile?> WatchAsync(string venueDayKey);
+
     /// <summary>Applies the seed file's profile unless an administrator has edited this venue.</summary>
     Task SeedAsync(VenueProfile profile);
 
@@ -37,6 +43,9 @@ public interface IVenueDayGrain : IGrainWithStringKey
     /// <summary>Every placement of the day, cancelled ones included, in arrival order.</summary>
     Task<IReadOnlyList<PlacementView>> GetPlacementsAsync();
     Task<DayAvailability> GetAvailabilityAsync();
+
+    /// <summary>The venue's profile changed: later decisions of this day follow it.</summary>
+    Task VenueChangedAsync(VenueProfile profile);
 }
 
 public static class VenueDayKey

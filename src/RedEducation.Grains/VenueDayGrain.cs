@@ -23,6 +23,13 @@ internal sealed class VenueDayGrain(
     private string _venueId = "";
     private DateOnly _date;
 
+    /// <summary>The venue's profile as this day decides on it, watched until <see cref="_venueUntil"/> (see <see cref="VenueGrain"/>).</summary>
+    private VenueProfile? _venue;
+    private long _venueUntil;
+
+    /// <summary>Counts the changes the venue told of, so that an answer to an earlier question does not undo one.</summary>
+    private long _venueChanges;
+
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         (_venueId, _date) = VenueDayKey.Parse(this.GetPrimaryKeyString());
@@ -138,13 +145,35 @@ internal sealed class VenueDayGrain(
     private PlacementView View(Placement p) =>
         new(p.Id, p.UnitId, p.Slot, p.Headcount, p.Status, _ledger.WaitlistPosition(p));
 
-    private async Task<VenueProfile?> VenueAsync()
+    public Task VenueChangedAsync(VenueProfile profile)
+    {
+        _venue = profile;
+        _venueChanges++;
+        return Task.CompletedTask;
+    }
+
+    private async ValueTask<VenueProfile?> VenueAsync()
     {
         _journal.EnsureUsable();
-        var venue = await GrainFactory.GetGrain<IVenueGrain>(_venueId).GetAsync();
+        var asked = Environment.TickCount64;
+        if (_venue is not null && asked < _venueUntil)
+        {
+            return _venue;
+        }
+        var changes = _venueChanges;
+        var venue = await GrainFactory.GetGrain<IVenueGrain>(_venueId).WatchAsync(this.GetPrimaryKeyString());
         // A write may have failed while the venue was asked: nothing is decided on a ledger the store does not hold.
         _journal.EnsureUsable();
-        return venue;
+        if (venue is null)
+        {
+            return null;
+        }
+        if (changes == _venueChanges)
+        {
+            _venue = venue;
+        }
+        _venueUntil = asked + (long)VenueGrain.WatchLease.TotalMilliseconds;
+        return _venue;
     }
 
     /// <summary>

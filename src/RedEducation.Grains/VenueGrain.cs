@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using RedEducation.Contracts;
 using RedEducation.Domain.Venues;
 
@@ -9,10 +10,33 @@ internal sealed class VenueState
     public bool EditedByAdmin { get; set; }
 }
 
-internal sealed class VenueGrain([PersistentState("venue", Stores.Main)] IPersistentState<VenueState> state) : Grain, IVenueGrain
+/// <summary>
+/// A venue's profile. The venue-days of the venue decide on copies of it rather than asking for every booking (a grain
+/// call each way per booking cost about a tenth of the hot venue-day's throughput): each copy is watched for
+/// <see cref="WatchLease"/>, and a change is passed to every watching venue-day before the change is acknowledged.
+/// The venue stays active while a watch runs, since a new activation would not know whom to tell.
+/// </summary>
+internal sealed partial class VenueGrain(
+    [PersistentState("venue", Stores.Main)] IPersistentState<VenueState> state, ILogger<VenueGrain> logger) : Grain, IVenueGrain
 {
+    /// <summary>How long a venue-day decides on its copy before asking again.</summary>
+    internal static readonly TimeSpan WatchLease = TimeSpan.FromSeconds(30);
+
+    /// <summary>Watching venue-days by key, with when (<see cref="Environment.TickCount64"/>) their watch ends here.</summary>
+    private readonly Dictionary<string, long> _watchers = new(StringComparer.Ordinal);
+
     [ReadOnly]
     public Task<VenueProfile?> GetAsync() => Task.FromResult(state.State.Profile);
+
+    [ReadOnly]
+    public Task<VenueProfile?> WatchAsync(string venueDayKey)
+    {
+        // Kept a little past the venue-day's own lease, which starts when it sent the request.
+        var kept = WatchLease + TimeSpan.FromSeconds(5);
+        _watchers[venueDayKey] = Environment.TickCount64 + (long)kept.TotalMilliseconds;
+        DelayDeactivation(kept);
+        return Task.FromResult(state.State.Profile);
+    }
 
     public async Task SeedAsync(VenueProfile profile)
     {
@@ -22,6 +46,7 @@ internal sealed class VenueGrain([PersistentState("venue", Stores.Main)] IPersis
         }
         state.State.Profile = profile;
         await state.WriteStateAsync();
+        await TellWatchersAsync(profile);
     }
 
     public async Task UpdateAsync(VenueProfile profile)
@@ -29,8 +54,33 @@ internal sealed class VenueGrain([PersistentState("venue", Stores.Main)] IPersis
         state.State.Profile = profile;
         state.State.EditedByAdmin = true;
         await state.WriteStateAsync();
+        await TellWatchersAsync(profile);
+    }
+
+    private async Task TellWatchersAsync(VenueProfile profile)
+    {
+        var now = Environment.TickCount64;
+        foreach (var ended in _watchers.Where(w => w.Value <= now).Select(w => w.Key).ToList())
+        {
+            _watchers.Remove(ended);
+        }
+        await Task.WhenAll(_watchers.Keys.ToList().Select(async key =>
+        {
+            try
+            {
+                await GrainFactory.GetGrain<IVenueDayGrain>(key).VenueChangedAsync(profile);
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                // A venue-day that cannot be reached (its silo is gone, say) asks again when its watch ends.
+                LogNotTold(logger, e, key);
+            }
+        }));
     }
 
     // Records holding lists compare by reference; the JSON text compares by value.
     private static string Serialize(VenueProfile? profile) => System.Text.Json.JsonSerializer.Serialize(profile);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Venue-day {VenueDay} was not told of its venue's change; it follows it when its watch ends")]
+    private static partial void LogNotTold(ILogger logger, Exception exception, string venueDay);
 }

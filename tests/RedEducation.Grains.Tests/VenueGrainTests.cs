@@ -1,0 +1,48 @@
+using RedEducation.Contracts;
+using RedEducation.Domain.Booking;
+using RedEducation.Domain.Venues;
+using RedEducation.Testing;
+
+namespace RedEducation.Grains.Tests;
+
+public sealed class VenueGrainTests(ClusterFixture fixture)
+{
+    [Fact]
+    public async Task UpdateAsync_SlotMadeSmallerWhileTheDayDecidesOnItsCopy_LaterBookingsFollowTheNewCapacity()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 50));
+        var date = TestDates.NextOpen(venue, 3);
+        var unit = $"unit-{Guid.NewGuid():N}"[..20];
+        var first = await BookAsync(unit, venue.Id, date, 10);
+
+        await fixture.Client.GetGrain<IVenueGrain>(venue.Id).UpdateAsync(venue with { Limits = venue.Limits with { SlotCapacity = 15 } });
+        var second = await BookAsync(unit, venue.Id, date, 10);
+        var third = await BookAsync(unit, venue.Id, date, 5);
+
+        Assert.Equal(BookingStatus.Confirmed, first.Booking!.Status);
+        Assert.Equal(Refusal.SlotFull, second.Refusal);
+        Assert.Equal(BookingStatus.Confirmed, third.Booking!.Status);
+        var slot = (await fixture.Client.GetGrain<IVenueDayGrain>(VenueDayKey.Of(venue.Id, date)).GetAvailabilityAsync()).Slots.Single(s => s.Start == new TimeOnly(10, 0));
+        Assert.Equal((15, 15, 0), (slot.Capacity, slot.Booked, slot.Remaining));
+    }
+
+    [Fact]
+    public async Task UpdateAsync_DayClosedAfterItsFirstBooking_LaterBookingsRefused()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 50));
+        var date = TestDates.NextOpen(venue, 3);
+        var unit = $"unit-{Guid.NewGuid():N}"[..20];
+        await BookAsync(unit, venue.Id, date, 10);
+
+        await fixture.Client.GetGrain<IVenueGrain>(venue.Id).UpdateAsync(venue with { Exceptions = [.. venue.Exceptions, new DayOverride(date, Open: false, LocalizedText.Empty)] });
+        var refused = await BookAsync(unit, venue.Id, date, 10);
+
+        Assert.Equal(Refusal.VenueClosed, refused.Refusal);
+        Assert.Null(refused.Booking);
+        Assert.False((await fixture.Client.GetGrain<IVenueDayGrain>(VenueDayKey.Of(venue.Id, date)).GetAvailabilityAsync()).Open);
+    }
+
+    private Task<BookingResult> BookAsync(string unit, string venueId, DateOnly date, int headcount) =>
+        fixture.Client.GetGrain<IUnitGrain>(unit).CreateBookingAsync(
+            BookingIds.From(unit, Guid.NewGuid().ToString()), new NewBooking(unit, venueId, date, new TimeOnly(10, 0), headcount, "张三", "13800000000", false));
+}
