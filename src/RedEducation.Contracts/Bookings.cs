@@ -28,7 +28,6 @@ public interface IUnitGrain : IGrainWithStringKey
     /// </summary>
     Task<BookingResult> CreateBookingAsync(string bookingId, NewBooking request);
 
-    Task AddBookingAsync(string bookingId);
     Task<IReadOnlyList<string>> GetBookingIdsAsync();
 }
 

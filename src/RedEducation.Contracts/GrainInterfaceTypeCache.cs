@@ -33,7 +33,7 @@ internal sealed class GrainInterfaceTypeCache(IServiceProvider services, TypeCon
 
     // Resolved at the first use, not in the constructor: the providers include this one.
     private GrainInterfaceTypeResolver Others =>
-        _others ??= new GrainInterfaceTypeResolver(services.GetServices<IGrainInterfaceTypeProvider>().Where(p => p != this), typeConverter);
+        _others ??= new GrainInterfaceTypeResolver(services.GetServices<IGrainInterfaceTypeProvider>().Where(p => p is not GrainInterfaceTypeCache), typeConverter);
 }
 
 public static class OrleansSetup
@@ -45,8 +45,11 @@ public static class OrleansSetup
     public static IServiceCollection AddRedEducationContracts(this IServiceCollection services)
     {
         services.AddSerializer(s => s.AddDomainJsonCodec());
-        // First, so that it is asked before the providers Orleans registers.
-        services.Insert(0, ServiceDescriptor.Singleton<IGrainInterfaceTypeProvider, GrainInterfaceTypeCache>());
+        // First, so that it is asked before the providers Orleans registers; once, however often this is called.
+        if (!services.Any(d => d.ImplementationType == typeof(GrainInterfaceTypeCache)))
+        {
+            services.Insert(0, ServiceDescriptor.Singleton<IGrainInterfaceTypeProvider, GrainInterfaceTypeCache>());
+        }
         return services;
     }
 }

@@ -44,8 +44,11 @@ public interface IVenueDayGrain : IGrainWithStringKey
     Task<IReadOnlyList<PlacementView>> GetPlacementsAsync();
     Task<DayAvailability> GetAvailabilityAsync();
 
-    /// <summary>The venue's profile changed: later decisions of this day follow it.</summary>
-    Task VenueChangedAsync(VenueProfile profile);
+    /// <summary>
+    /// The venue's profile changed: later decisions of this day follow it. Null: the venue will no longer tell of changes
+    /// (it is going away), so the day asks again before its next decision.
+    /// </summary>
+    Task VenueChangedAsync(VenueProfile? profile);
 }
 
 public static class VenueDayKey

@@ -78,9 +78,8 @@ internal sealed class BookingGrain(
             {
                 return BookingResult.Fail(BookingFailure.KeyReused);
             }
-            // Stored by an earlier attempt. Bookings stored before the venue-day stored them may lack their unit's
-            // index entry (they were written separately): repeat it, idempotently, before placing.
-            await GrainFactory.GetGrain<IUnitGrain>(request.UnitId).AddBookingAsync(this.GetPrimaryKeyString());
+            // Stored by an earlier attempt: the unit sends a key here only when it knows the booking, from its index or
+            // its old list, so the index entry needs no repeating.
             var replay = await PlaceAsync(request);
             return replay.Accepted ? BookingResult.Ok(View(replay.Placement)) : BookingResult.Refused(replay.Refusal);
         }

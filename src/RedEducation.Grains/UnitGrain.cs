@@ -31,6 +31,13 @@ internal sealed class UnitGrain(
     /// <summary>Creations under way, by booking id: a second request with the same key waits for the first.</summary>
     private readonly Dictionary<string, Task> _creating = new(StringComparer.Ordinal);
 
+    /// <summary>
+    /// Requests whose placement call failed (timed out, say): the venue-day may still store them. Until this activation
+    /// goes, a retry with the same key must ask for the same booking; another body is a reused key, whatever the booking
+    /// grain finds stored so far.
+    /// </summary>
+    private readonly Dictionary<string, NewBooking> _inDoubt = new(StringComparer.Ordinal);
+
     /// <summary>The index entry of <paramref name="bookingId"/> under the unit <paramref name="unit"/>.</summary>
     internal static GrainIndexEntry IndexEntry(GrainId unit, string bookingId) => new(unit, bookingId);
 
@@ -47,12 +54,24 @@ internal sealed class UnitGrain(
         {
             // Whatever became of it, failure included, the booking grain or a new placement tells below.
             await Task.WhenAny(earlier);
+            if (_creating.GetValueOrDefault(bookingId) == earlier)
+            {
+                _creating.Remove(bookingId);
+            }
+        }
+        if (_inDoubt.TryGetValue(bookingId, out var first) && first != request)
+        {
+            return BookingResult.Fail(BookingFailure.KeyReused);
         }
         if (known.Contains(bookingId))
         {
             return await GrainFactory.GetGrain<IBookingGrain>(bookingId).CreateAsync(request);
         }
-        var creating = BookingGrain.PlaceNewAsync(GrainFactory, bookingId, request, clock.GetUtcNow(), () => known.Add(bookingId));
+        var creating = BookingGrain.PlaceNewAsync(GrainFactory, bookingId, request, clock.GetUtcNow(), () =>
+        {
+            known.Add(bookingId);
+            _inDoubt[bookingId] = request;
+        });
         _creating[bookingId] = creating;
         try
         {
@@ -68,9 +87,6 @@ internal sealed class UnitGrain(
             _creating.Remove(bookingId);
         }
     }
-
-    /// <summary>Adds the index entry unless it is there; a booking's first placement adds it by itself.</summary>
-    public Task AddBookingAsync(string bookingId) => Rows.AddToIndexAsync(IndexEntry(this.GetGrainId(), bookingId));
 
     public async Task<IReadOnlyList<string>> GetBookingIdsAsync() =>
         [.. legacy.State.BookingIds.Concat(await Rows.ListIndexAsync(this.GetGrainId())).Distinct(StringComparer.Ordinal)];

@@ -145,7 +145,7 @@ internal sealed class VenueDayGrain(
     private PlacementView View(Placement p) =>
         new(p.Id, p.UnitId, p.Slot, p.Headcount, p.Status, _ledger.WaitlistPosition(p));
 
-    public Task VenueChangedAsync(VenueProfile profile)
+    public Task VenueChangedAsync(VenueProfile? profile)
     {
         _venue = profile;
         _venueChanges++;

@@ -14,7 +14,9 @@ internal sealed class VenueState
 /// A venue's profile. The venue-days of the venue decide on copies of it rather than asking for every booking (a grain
 /// call each way per booking cost about a tenth of the hot venue-day's throughput): each copy is watched for
 /// <see cref="WatchLease"/>, and a change is passed to every watching venue-day before the change is acknowledged.
-/// The venue stays active while a watch runs, since a new activation would not know whom to tell.
+/// The venue stays active while a watch runs, since a new activation would not know whom to tell; when it goes all the
+/// same (shutdown, a rolling upgrade), it tells its watchers to ask again. Only a silo that dies leaves copies that the
+/// venue cannot reach: those follow a change when their watch ends, at most 30 s later.
 /// </summary>
 internal sealed partial class VenueGrain(
     [PersistentState("venue", Stores.Main)] IPersistentState<VenueState> state, ILogger<VenueGrain> logger) : Grain, IVenueGrain
@@ -33,6 +35,7 @@ internal sealed partial class VenueGrain(
     {
         // Kept a little past the venue-day's own lease, which starts when it sent the request.
         var kept = WatchLease + TimeSpan.FromSeconds(5);
+        ForgetEndedWatches();
         _watchers[venueDayKey] = Environment.TickCount64 + (long)kept.TotalMilliseconds;
         DelayDeactivation(kept);
         return Task.FromResult(state.State.Profile);
@@ -57,22 +60,42 @@ internal sealed partial class VenueGrain(
         await TellWatchersAsync(profile);
     }
 
-    private async Task TellWatchersAsync(VenueProfile profile)
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // Bounded: a silo that is shutting down must not wait long on venue-days that are going too.
+            await TellWatchersAsync(null).WaitAsync(TimeSpan.FromSeconds(2), cancellationToken);
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException)
+        {
+            LogNotTold(logger, e, "(every watcher)");
+        }
+    }
+
+    private void ForgetEndedWatches()
     {
         var now = Environment.TickCount64;
         foreach (var ended in _watchers.Where(w => w.Value <= now).Select(w => w.Key).ToList())
         {
             _watchers.Remove(ended);
         }
+    }
+
+    /// <param name="profile">The new profile; null: this activation is going, ask again.</param>
+    private async Task TellWatchersAsync(VenueProfile? profile)
+    {
+        ForgetEndedWatches();
         await Task.WhenAll(_watchers.Keys.ToList().Select(async key =>
         {
             try
             {
                 await GrainFactory.GetGrain<IVenueDayGrain>(key).VenueChangedAsync(profile);
             }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
+#pragma warning disable CA1031 // The change is stored; a venue-day that was not told follows it when its watch ends.
+            catch (Exception e)
+#pragma warning restore CA1031
             {
-                // A venue-day that cannot be reached (its silo is gone, say) asks again when its watch ends.
                 LogNotTold(logger, e, key);
             }
         }));

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Orleans.Storage;
 using RedEducation.Contracts;
 using RedEducation.Domain.Booking;
+using RedEducation.Storage;
 using RedEducation.Testing;
 
 namespace RedEducation.Grains.Tests;
@@ -15,8 +16,8 @@ public sealed class UnitGrainTests(ClusterFixture fixture)
         var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(Stores.Main);
         await storage.WriteStateAsync("unit", unit.GetGrainId(), new GrainState<UnitState>(new UnitState { BookingIds = ["bk-old-1", "bk-old-2"] }));
 
-        await unit.AddBookingAsync("bk-new-1");
-        await unit.AddBookingAsync("bk-old-2");
+        await ((IGrainRows)storage).AddToIndexAsync(new GrainIndexEntry(unit.GetGrainId(), "bk-new-1"));
+        await ((IGrainRows)storage).AddToIndexAsync(new GrainIndexEntry(unit.GetGrainId(), "bk-old-2"));
 
         Assert.Equal(["bk-old-1", "bk-old-2", "bk-new-1"], await unit.GetBookingIdsAsync());
     }
@@ -26,8 +27,9 @@ public sealed class UnitGrainTests(ClusterFixture fixture)
     {
         var unit = fixture.Client.GetGrain<IUnitGrain>($"unit-{Guid.NewGuid():N}");
         var ids = Enumerable.Range(0, 30).Select(i => $"bk-{i:D3}").ToList();
-        await Task.WhenAll(ids.Select(unit.AddBookingAsync));
-        await unit.AddBookingAsync(ids[0]);
+        var rows = (IGrainRows)fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(Stores.Main);
+        await Task.WhenAll(ids.Select(id => rows.AddToIndexAsync(new GrainIndexEntry(unit.GetGrainId(), id))));
+        await rows.AddToIndexAsync(new GrainIndexEntry(unit.GetGrainId(), ids[0]));
 
         await fixture.Client.GetGrain<IManagementGrain>(0).ForceActivationCollection(TimeSpan.Zero, TestContext.Current.CancellationToken);
 

@@ -42,6 +42,24 @@ public sealed class VenueGrainTests(ClusterFixture fixture)
         Assert.False((await fixture.Client.GetGrain<IVenueDayGrain>(VenueDayKey.Of(venue.Id, date)).GetAvailabilityAsync()).Open);
     }
 
+    [Fact]
+    public async Task UpdateAsync_VenueReactivatedSinceTheDayTookItsCopy_LaterBookingsFollowTheNewCapacity()
+    {
+        var venue = await fixture.AddVenueAsync(TestVenues.Sample(slotCapacity: 50));
+        var date = TestDates.NextOpen(venue, 3);
+        var unit = $"unit-{Guid.NewGuid():N}"[..20];
+        await BookAsync(unit, venue.Id, date, 10);
+
+        // The new activation does not know the day holds a copy; the old one told the day to ask again as it went.
+        await fixture.Cluster.DeactivateAsync(fixture.Client.GetGrain<IVenueGrain>(venue.Id));
+        await fixture.Client.GetGrain<IVenueGrain>(venue.Id).UpdateAsync(venue with { Limits = venue.Limits with { SlotCapacity = 15 } });
+        var refused = await BookAsync(unit, venue.Id, date, 10);
+
+        Assert.Equal(Refusal.SlotFull, refused.Refusal);
+        var slot = (await fixture.Client.GetGrain<IVenueDayGrain>(VenueDayKey.Of(venue.Id, date)).GetAvailabilityAsync()).Slots.Single(s => s.Start == new TimeOnly(10, 0));
+        Assert.Equal((15, 10), (slot.Capacity, slot.Booked));
+    }
+
     private Task<BookingResult> BookAsync(string unit, string venueId, DateOnly date, int headcount) =>
         fixture.Client.GetGrain<IUnitGrain>(unit).CreateBookingAsync(
             BookingIds.From(unit, Guid.NewGuid().ToString()), new NewBooking(unit, venueId, date, new TimeOnly(10, 0), headcount, "张三", "13800000000", false));
