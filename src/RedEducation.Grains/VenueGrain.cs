@@ -15,8 +15,8 @@ internal sealed class VenueState
 /// call each way per booking cost about a tenth of the hot venue-day's throughput): each copy is watched for
 /// <see cref="WatchLease"/>, and a change is passed to every watching venue-day before the change is acknowledged.
 /// The venue stays active while a watch runs, since a new activation would not know whom to tell; when it goes all the
-/// same (shutdown, a rolling upgrade), it tells its watchers to ask again. Only a silo that dies leaves copies that the
-/// venue cannot reach: those follow a change when their watch ends, at most 30 s later.
+/// same (moved, or deactivated on request), it tells its watchers to ask again. When its silo stops or dies, copies that
+/// it did not tell follow a change when their watch ends, at most 30 s later.
 /// </summary>
 internal sealed partial class VenueGrain(
     [PersistentState("venue", Stores.Main)] IPersistentState<VenueState> state, ILogger<VenueGrain> logger) : Grain, IVenueGrain
@@ -62,6 +62,11 @@ internal sealed partial class VenueGrain(
 
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (reason.ReasonCode == DeactivationReasonCode.ShuttingDown)
+        {
+            // The silo's own venue-days are going too, and placing them anew fails until it has stopped.
+            return;
+        }
         try
         {
             // Bounded: a silo that is shutting down must not wait long on venue-days that are going too.
