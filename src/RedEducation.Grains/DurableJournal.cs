@@ -24,7 +24,9 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
     internal const int SegmentEvents = 8;
 
     private readonly List<TEvent> _open = [];
-    private Alongside _alongside = Alongside.Nothing;
+    // Gathered in lists until the write: adding Alongside records together copied every row gathered so far at each append.
+    private readonly List<GrainRow> _rows = [];
+    private readonly List<GrainIndexEntry> _entries = [];
     private int _segment;
     private string? _etag;
     private GroupCommit? _commit;
@@ -70,7 +72,8 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
             throw new NotSupportedException($"{storage.GetType().Name} cannot store rows beside a grain's state");
         }
         _open.Add(change);
-        _alongside += alongside;
+        _rows.AddRange(alongside.Rows);
+        _entries.AddRange(alongside.Entries);
         Commit.Changed();
     }
 
@@ -82,8 +85,9 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
         var count = _open.Count;
         // A copy: events appended while this write is under way belong to the next one.
         var state = new GrainState<List<TEvent>>([.. _open]) { ETag = _etag };
-        var alongside = _alongside;
-        _alongside = Alongside.Nothing;
+        var alongside = _rows.Count == 0 && _entries.Count == 0 ? Alongside.Nothing : new Alongside([.. _rows], [.. _entries]);
+        _rows.Clear();
+        _entries.Clear();
         await (alongside.IsEmpty
             ? storage.WriteStateAsync(SegmentName(_segment), grainId, state)
             : ((IGrainRows)storage).WriteStateAsync(SegmentName(_segment), grainId, state, alongside));

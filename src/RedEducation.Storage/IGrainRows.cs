@@ -16,9 +16,6 @@ public sealed record Alongside(IReadOnlyList<GrainRow> Rows, IReadOnlyList<Grain
     public static Alongside Nothing { get; } = new([], []);
 
     public bool IsEmpty => Rows.Count == 0 && Entries.Count == 0;
-
-    public static Alongside operator +(Alongside a, Alongside b) =>
-        a.IsEmpty ? b : b.IsEmpty ? a : new([.. a.Rows, .. b.Rows], [.. a.Entries, .. b.Entries]);
 }
 
 /// <summary>

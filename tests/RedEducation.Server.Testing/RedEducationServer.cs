@@ -57,7 +57,7 @@ public class RedEducationServer : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var (siloPort, gatewayPort) = FreePorts();
+        var (siloPort, gatewayPort) = (Ports.Free(), Ports.Free());
         _factory = new Factory(DataDirectory, siloPort, gatewayPort, _settings, Clock);
         _factory.UseKestrel(0);
         _factory.StartServer();
@@ -130,23 +130,6 @@ public class RedEducationServer : IAsyncLifetime
         throw new InvalidOperationException($"/health/ready did not answer 200 in {Attempts} attempts");
     }
 
-    /// <summary>Two free loopback ports, held together while chosen so that they differ.</summary>
-    private static (int, int) FreePorts()
-    {
-        var first = new TcpListener(IPAddress.Loopback, 0);
-        var second = new TcpListener(IPAddress.Loopback, 0);
-        first.Start();
-        second.Start();
-        try
-        {
-            return (((IPEndPoint)first.LocalEndpoint).Port, ((IPEndPoint)second.LocalEndpoint).Port);
-        }
-        finally
-        {
-            first.Stop();
-            second.Stop();
-        }
-    }
 
     private sealed class Factory(string dataDirectory, int siloPort, int gatewayPort, IReadOnlyDictionary<string, string> settings, TimeProvider? businessClock)
         : WebApplicationFactory<Program>

@@ -14,16 +14,3 @@ public sealed class TestClock(DateTimeOffset now) : TimeProvider
         Now = new DateTimeOffset(local, TimeSpan.FromHours(8));
     }
 }
-
-public static class Ports
-{
-    /// <summary>A TCP port nobody listens on right now.</summary>
-    public static int Free()
-    {
-        var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
-}

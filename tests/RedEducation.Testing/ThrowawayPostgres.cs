@@ -40,7 +40,7 @@ public sealed class ThrowawayPostgres : IDisposable
             .Where(d => File.Exists(Path.Combine(d, "initdb"))).OrderDescending().FirstOrDefault()
             ?? throw new InvalidOperationException("PostgreSQL server binaries not found; run scripts/install-test-deps.sh.");
         var root = Directory.CreateTempSubdirectory("redu-pg-").FullName;
-        var server = new ThrowawayPostgres(bin, root, FreePort());
+        var server = new ThrowawayPostgres(bin, root, Ports.Free());
         try
         {
             if (IsRoot)
@@ -100,14 +100,6 @@ public sealed class ThrowawayPostgres : IDisposable
         }
     }
 
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
-    }
 }
 
 /// <summary>Runs a program to completion and throws with its output when it fails.</summary>
