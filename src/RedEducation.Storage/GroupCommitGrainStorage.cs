@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Json;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
 using Orleans.Storage;
@@ -19,7 +19,10 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
     private readonly IStateStore _store;
     private readonly JsonSerializerOptions _json;
     private readonly ILogger<GroupCommitGrainStorage> _logger;
-    private readonly Channel<PendingWrite> _queue = Channel.CreateUnbounded<PendingWrite>(new UnboundedChannelOptions { SingleReader = true });
+    // Not a Channel: a reader waiting on a channel is woken by a work item queued to the thread pool, which at load waits
+    // behind the grains' own work (0.4 ms per commit at 64 in flight, 1.5 ms at 256). The writer thread blocks here and is
+    // woken directly by the write that arrives.
+    private readonly BlockingCollection<PendingWrite> _queue = new(new ConcurrentQueue<PendingWrite>());
     private readonly Thread _writer;
 
     public GroupCommitGrainStorage(IStateStore store, JsonSerializerOptions json, ILogger<GroupCommitGrainStorage> logger)
@@ -84,7 +87,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
 
     public void Dispose()
     {
-        _queue.Writer.TryComplete();
+        _queue.CompleteAdding();
         _writer.Join(TimeSpan.FromSeconds(10));
         _store.Dispose();
     }
@@ -97,7 +100,14 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
     private async Task Enqueue(StateWrite[] writes, IndexEntry[] entries, string? etag)
     {
         var pending = new PendingWrite(writes, entries, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
-        ObjectDisposedException.ThrowIf(!_queue.Writer.TryWrite(pending), this);
+        try
+        {
+            _queue.Add(pending);
+        }
+        catch (InvalidOperationException) when (_queue.IsAddingCompleted)
+        {
+            throw new ObjectDisposedException(nameof(GroupCommitGrainStorage));
+        }
         if (!await pending.Done.Task)
         {
             throw new InconsistentStateException($"state {writes[0].StateName} of {writes[0].GrainId} changed since it was read", "unknown", etag ?? "none");
@@ -110,13 +120,14 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
     private void WriteLoop()
     {
         var batch = new List<PendingWrite>(MaxBatch);
-        var reader = _queue.Reader;
-        while (reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+        // Returns false once the queue is completed and empty.
+        while (_queue.TryTake(out var oldest, Timeout.Infinite))
         {
             batch.Clear();
-            var writes = 0;
+            batch.Add(oldest);
+            var writes = oldest.Writes.Length + oldest.Entries.Length;
             // A group is never split: it goes whole into this transaction, even past MaxBatch.
-            while (writes < MaxBatch && reader.TryRead(out var next))
+            while (writes < MaxBatch && _queue.TryTake(out var next))
             {
                 batch.Add(next);
                 writes += next.Writes.Length + next.Entries.Length;
