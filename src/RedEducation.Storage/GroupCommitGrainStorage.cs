@@ -139,16 +139,18 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
                 foreach (var pending in batch)
                 {
                     // A group of index entries alone has nothing that can fail.
-                    pending.Done.SetResult(pending.Writes.Length == 0 || applied[first]);
+                    pending.Done.TrySetResult(pending.Writes.Length == 0 || applied[first]);
                     first += pending.Writes.Length;
                 }
             }
             catch (Exception e)
             {
                 LogCommitFailed(_logger, e, writes);
+                // Try: were a store to fail after some writes were answered, those keep their answer and the writer thread
+                // lives on.
                 foreach (var pending in batch)
                 {
-                    pending.Done.SetException(e);
+                    pending.Done.TrySetException(e);
                 }
             }
         }

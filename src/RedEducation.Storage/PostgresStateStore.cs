@@ -6,8 +6,10 @@ namespace RedEducation.Storage;
 /// <summary>
 /// Grain states in one PostgreSQL table. The application creates and upgrades its own schema (numbered steps recorded
 /// in <c>schema_version</c>, applied under an advisory lock so that silos starting together do not race). A commit is
-/// one batch of statements, one round trip, which the server runs as one implicit transaction; synchronous_commit is left
-/// at the server's setting (on by default), so a commit returns once its WAL is on disk. Every connection, the committing one included, comes from one pool.
+/// one batch of statements in one round trip (a second only to retry after a conflict, or to prepare a statement the
+/// first time), which the server runs as one implicit transaction; synchronous_commit is left at the server's setting
+/// (on by default), so a commit returns once its WAL is on disk. Every connection, the committing one included, comes
+/// from one pool.
 /// </summary>
 public sealed class PostgresStateStore : IStateStore
 {

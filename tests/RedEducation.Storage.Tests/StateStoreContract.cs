@@ -318,6 +318,17 @@ public abstract class StateStoreContract
     }
 
     [Fact]
+    public async Task GrainStorage_WriteAfterDispose_ThrowsObjectDisposed()
+    {
+        var storage = NewGrainStorage();
+        var grain = GrainId.Create("counter", Guid.NewGuid().ToString("N"));
+        await storage.WriteStateAsync(State, grain, new GrainState<Counter>(new Counter(1)));
+        storage.Dispose();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => storage.WriteStateAsync(State, grain, new GrainState<Counter>(new Counter(2))));
+    }
+
+    [Fact]
     public async Task GrainStorage_AddToIndexTwice_ListsTheEntryOnce()
     {
         using var storage = NewGrainStorage();
