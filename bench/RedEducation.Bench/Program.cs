@@ -49,19 +49,17 @@ try
         }
 
         var baselineResults = new List<LevelResult>();
-        string fsync, synchronousCommit;
-        await using (var baselineSource = NpgsqlDataSource.Create(Pooled(postgres.ConnectionString("baseline", pooling: true))))
+        var pairs = new List<PairedRound>();
+        await using var baselineSource = NpgsqlDataSource.Create(Pooled(postgres.ConnectionString("baseline", pooling: true)));
+        var baseline = await PostgresBaseline.CreateAsync(baselineSource);
+        var fsync = await baseline.SettingAsync("fsync");
+        var synchronousCommit = await baseline.SettingAsync("synchronous_commit");
+        Console.WriteLine($"PostgreSQL baseline: warming up (rounds of {PostgresBaseline.WarmUpBookings:N0} bookings at 8 connections, not reported)...");
+        warmUps["baseline"] = await WarmUp.UntilCompiledAsync(() => baseline.RunAsync(8, PostgresBaseline.WarmUpBookings, HotVenueDay.AmpleCapacity), minRounds: 1);
+        foreach (var connections in baselineConnections)
         {
-            var baseline = await PostgresBaseline.CreateAsync(baselineSource);
-            fsync = await baseline.SettingAsync("fsync");
-            synchronousCommit = await baseline.SettingAsync("synchronous_commit");
-            Console.WriteLine($"PostgreSQL baseline: warming up (rounds of {PostgresBaseline.WarmUpBookings:N0} bookings at 8 connections, not reported)...");
-            warmUps["baseline"] = await WarmUp.UntilCompiledAsync(() => baseline.RunAsync(8, PostgresBaseline.WarmUpBookings, HotVenueDay.AmpleCapacity), minRounds: 1);
-            foreach (var connections in baselineConnections)
-            {
-                Console.WriteLine($"PostgreSQL baseline, {connections} connections...");
-                baselineResults.Add(await baseline.RunAsync(connections, Requests, HotVenueDay.AmpleCapacity));
-            }
+            Console.WriteLine($"PostgreSQL baseline, {connections} connections...");
+            baselineResults.Add(await baseline.RunAsync(connections, Requests, HotVenueDay.AmpleCapacity));
         }
 
         var grains = Pooled(postgres.ConnectionString("grains", pooling: true));
@@ -71,8 +69,18 @@ try
         {
             postgresFloor = StorageFloor.Measure(floorStore, commits: 300);
         }
-        var postgresResults = await RunSystemAsync("PostgreSQL", BenchSilo.Postgres(grains));
-        postgresRun = new PostgresRun(postgresFloor, baselineResults, postgresResults, fsync, synchronousCommit);
+        // After the levels, with the silo still up: the baseline and the system at 64 take turns, so that the machine's
+        // speed, which drifts over minutes here, is the same for both sides of each ratio.
+        var postgresResults = await RunSystemAsync("PostgreSQL", BenchSilo.Postgres(grains), async burst =>
+        {
+            for (var round = 1; round <= PairedRound.Rounds; round++)
+            {
+                Console.WriteLine($"PostgreSQL paired round {round}: baseline at 64 connections, then the system at 64 in flight...");
+                var against = await baseline.RunAsync(64, Requests, HotVenueDay.AmpleCapacity);
+                pairs.Add(new PairedRound(await burst.RunAsync("ample", HotVenueDay.AmpleCapacity, 64, Requests), against));
+            }
+        });
+        postgresRun = new PostgresRun(postgresFloor, baselineResults, postgresResults, fsync, synchronousCommit, pairs);
     }
 
     var markdown = Report.Markdown(sqliteFloor, sqliteResults, postgresRun, Requests, warmUps);
@@ -88,9 +96,14 @@ try
         Console.WriteLine(Report.Tables(postgresRun.System));
         Console.WriteLine(Report.BaselineTable(postgresRun.Baseline));
         Console.WriteLine(Report.Ratios(postgresRun, sqliteResults));
+        Console.WriteLine(Report.Pairs(postgresRun.Pairs));
     }
     Console.WriteLine($"written to {path}");
-    IEnumerable<LevelResult> all = [.. sqliteResults, .. postgresRun?.System ?? [], .. postgresRun?.Baseline ?? []];
+    IEnumerable<LevelResult> all =
+    [
+        .. sqliteResults, .. postgresRun?.System ?? [], .. postgresRun?.Baseline ?? [],
+        .. postgresRun?.Pairs.SelectMany(p => new[] { p.System, p.Baseline }) ?? [],
+    ];
     return all.All(r => r.Sound) ? 0 : 1;
 }
 finally
@@ -101,7 +114,7 @@ finally
 // Room for 64 baseline connections and for the silo's concurrent reads in the all-at-once level.
 static string Pooled(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = 128 }.ConnectionString;
 
-async Task<List<LevelResult>> RunSystemAsync(string storage, IHost host)
+async Task<List<LevelResult>> RunSystemAsync(string storage, IHost host, Func<HotVenueDay, Task>? after = null)
 {
     using (host)
     {
@@ -122,6 +135,10 @@ async Task<List<LevelResult>> RunSystemAsync(string storage, IHost host)
         {
             Console.WriteLine($"{storage}: scarce capacity, {Report.Concurrency(level, Requests)} in flight...");
             results.Add(await burst.RunAsync("scarce", HotVenueDay.ScarceCapacity, level, Requests));
+        }
+        if (after is not null)
+        {
+            await after(burst);
         }
         await host.StopAsync();
         return results;

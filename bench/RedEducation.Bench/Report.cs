@@ -6,7 +6,17 @@ using System.Text;
 namespace RedEducation.Bench;
 
 /// <summary>The PostgreSQL half of a run: the grain store's floor, the baseline, the system over PostgreSQL, the server's settings.</summary>
-internal sealed record PostgresRun(StorageFloor Floor, IReadOnlyList<LevelResult> Baseline, IReadOnlyList<LevelResult> System, string Fsync, string SynchronousCommit);
+internal sealed record PostgresRun(
+    StorageFloor Floor, IReadOnlyList<LevelResult> Baseline, IReadOnlyList<LevelResult> System, string Fsync, string SynchronousCommit,
+    IReadOnlyList<PairedRound> Pairs);
+
+/// <summary>The system at 64 in flight measured right after the baseline at 64 connections, the silo up for both.</summary>
+internal sealed record PairedRound(LevelResult System, LevelResult Baseline)
+{
+    public const int Rounds = 3;
+
+    public double Ratio => System.ConfirmedPerSecond / Baseline.ConfirmedPerSecond;
+}
 
 /// <summary>Renders the results as the Markdown of bench/results/hot-venue-day.md.</summary>
 internal static class Report
@@ -97,6 +107,25 @@ internal static class Report
         }
     }
 
+    /// <summary>The 64-vs-64 ratio once per paired round, and their median.</summary>
+    public static string Pairs(IReadOnlyList<PairedRound> pairs)
+    {
+        var text = new StringBuilder();
+        text.AppendLine("| round | system confirmed/s (64 in flight) | baseline bookings/s (64 conn.) | ratio | sound (both sides) |");
+        text.AppendLine("|---|---:|---:|---:|---|");
+        for (var i = 0; i < pairs.Count; i++)
+        {
+            var pair = pairs[i];
+            text.AppendLine(Invariant, $"| {i + 1} | {pair.System.ConfirmedPerSecond:N0} | {pair.Baseline.ConfirmedPerSecond:N0} | {pair.Ratio:F1}× | {(pair.System.Sound && pair.Baseline.Sound ? "yes" : "**NO**")} |");
+        }
+        if (pairs.Count > 0)
+        {
+            var median = pairs.Select(p => p.Ratio).Order().ElementAt(pairs.Count / 2);
+            text.AppendLine().AppendLine(Invariant, $"Median ratio of the {pairs.Count} rounds: {median:F1}× (target ≥ 20×: {(median >= 20 ? "met" : "**not met**")}).");
+        }
+        return text.ToString();
+    }
+
     private static string WarmedUp(IReadOnlyDictionary<string, (int Rounds, TimeSpan LastCompiling)> warmUps, string part) =>
         warmUps.TryGetValue(part, out var w)
             ? string.Create(Invariant, $"{w.Rounds} rounds, the last compiling for {w.LastCompiling.TotalMilliseconds:N0} ms")
@@ -131,7 +160,7 @@ internal static class Report
         else
         {
             text.AppendLine("## Results: PostgreSQL storage").AppendLine();
-            text.AppendLine("The same burst, the silo registered with `AddPostgresGrainStorage(\"main\", …)`: the same group-commit grain storage over `PostgresStateStore` (one transaction per batch of grain writes: one statement per kind of change, the rows sent as arrays; reads that arrive together go as one query).").AppendLine();
+            text.AppendLine("The same burst, the silo registered with `AddPostgresGrainStorage(\"main\", …)`: the same group-commit grain storage over `PostgresStateStore` (one transaction per batch of grain writes, sent in one round trip: one statement per kind of change, the rows sent as arrays; reads that arrive together go as one query).").AppendLine();
             text.Append(Tables(postgres.System)).AppendLine();
             text.AppendLine("## Baseline: one PostgreSQL transaction per booking").AppendLine();
             text.AppendLine(Invariant, $"On the same PostgreSQL server (another database): tables `slot(id, capacity, booked)` and `booking(id, slot_id, unit, headcount, contact_name, contact_phone, created_at)`. Per booking, one transaction on one connection: `UPDATE slot SET booked = booked + $n WHERE id = $slot AND booked + $n <= capacity`, then, if a row was updated, `INSERT INTO booking …`, then `COMMIT` (synchronous_commit = {postgres.SynchronousCommit}). Both statements are prepared. Each connection is a caller that sends its next booking when the last one committed; every level books the same {requests:N0} group sizes as the burst into a fresh slot with room for all, after unreported warm-up rounds of {PostgresBaseline.WarmUpBookings:N0} bookings at 8 connections, until a round spends less than 20 ms compiling ({WarmedUp(warmUps, "baseline")}).").AppendLine();
@@ -140,13 +169,16 @@ internal static class Report
             text.Append(Ratios(postgres, sqlite)).AppendLine();
             var p99 = postgres.System.Where(r => r.Scenario == "ample" && r.Concurrency == 64).Select(r => Ms(r.Percentile(0.99))).FirstOrDefault() ?? "–";
             text.AppendLine(Invariant, $"Decision latency of the PostgreSQL-backed system at 64 in flight, p99: {p99} ms (quality.md asks for < 50 ms). \"All at once\" puts 10,000 requests in the queue together, so its latencies are mostly queueing, not decision time.").AppendLine();
+            text.AppendLine("## Paired rounds at 64").AppendLine();
+            text.AppendLine("This machine's speed drifts over minutes, and the levels above measure the baseline a minute or more before the system. So after the system's levels, with its silo still up and idle during the baseline, the baseline at 64 connections and the system at 64 in flight take turns, each booking the same 10,000 groups as above. Each round's ratio compares two measurements taken seconds apart.").AppendLine();
+            text.Append(Pairs(postgres.Pairs)).AppendLine();
         }
         text.AppendLine("## How it was measured").AppendLine();
         text.AppendLine("- One silo in the benchmark process, registered as the server registers it (`AddSqliteGrainStorage(\"main\", …, DomainJson.Options)` or `AddPostgresGrainStorage(\"main\", …, DomainJson.Options)`, `AddRedEducationContracts()`, `TimeProvider.System`), no dashboard, calls through the silo's own `IGrainFactory` (no network hop, no HTTP).");
-        text.AppendLine("- Each level books a fresh venue (hourly slots, groups of 1–10, unit cap and daily cap out of the way) on a day 30 days ahead, all requests in the 10:00 slot. Booking ids come from `BookingIds.From(unit, key)` over 100 units; group sizes come from one fixed seed, so every level asks for the same groups. A booking is one `CreateAsync`: the new booking grain reads its (absent) record, then the venue-day decides and, in one commit, stores its journal, the booking's record and the unit's index entry before answering, so every reply is durable.");
+        text.AppendLine("- Each level books a fresh venue (hourly slots, groups of 1–10, unit cap and daily cap out of the way) on a day 30 days ahead, all requests in the 10:00 slot. Booking ids come from `BookingIds.From(unit, key)` over 100 units; group sizes come from one fixed seed, so every level asks for the same groups. A booking is one `IUnitGrain.CreateBookingAsync`: the unit sees a key it has not seen, the venue-day decides and, in one commit, stores its journal, the booking's record and the unit's index entry before answering, so every reply is durable.");
         text.AppendLine(Invariant, $"- \"In flight\" is the number of callers each sending its next request as soon as its last one is answered; \"all at once\" starts every request together. Levels run one after another in one process after unreported warm-up rounds of {requests:N0} bookings at 64 in flight, at least {HotVenueDay.WarmUpBookings / requests} and until a round spends less than 20 ms compiling (the runtime recompiles hot code, optimized, after it has run a while, in the background; this run: SQLite {WarmedUp(warmUps, "SQLite")}, PostgreSQL {WarmedUp(warmUps, "PostgreSQL")}). At 1 in flight the system books 2,000 requests, not 10,000 (`--full` books 10,000): a lone caller waits for a read and a commit per booking, one booking at a time.");
         text.AppendLine("- CPU per request is the CPU time this process (callers and silo; for the baseline, its client) and every PostgreSQL process used during the level, read from /proc, divided by the level's requests. It shows what limits the level: on 2 cores, 1,000 µs of CPU per request caps a level at 2,000 requests/s.");
-        text.AppendLine("- The baseline and the system run one after the other, never at the same time, against the same PostgreSQL server; the benchmark process, PostgreSQL and the silo share the 2 cores.");
+        text.AppendLine("- The baseline and the system run one after the other, never at the same time, against the same PostgreSQL server; the benchmark process, PostgreSQL and the silo share the 2 cores. The baseline's connections stay open, idle, while the system runs.");
         text.AppendLine("- A run is a single sample on a shared 2-core machine: expect tens of percent between runs.");
         return text.ToString();
     }
