@@ -3,14 +3,25 @@ using Orleans.Storage;
 namespace RedEducation.Grains;
 
 /// <summary>
-/// A reentrant grain's state kept as a journal, written with <see cref="GroupCommit"/>: for state that grows all day, such as a venue-day's check-ins: the grain keeps its
-/// state in memory and records each change as an event; a write stores only the open segment of the journal (fewer than
-/// <see cref="SegmentEvents"/> events plus what one commit adds), never the whole state, so a commit costs the same at
-/// the first scan of the day as at the ten-thousandth. Segments are rows "{name}/000000", "{name}/000001", ... of the grain's storage; a full segment is
-/// never written again. Activation replays them in order.
-/// Like <see cref="DurableState{T}"/>: callers append with no await between deciding and appending, and await
-/// <see cref="DurableAsync"/> before answering; after a failed write <c>deactivate</c> is called (the grain deactivates to
-/// reload what is stored) and the journal refuses further use.
+/// A reentrant grain's state kept as a journal, for state that grows all day, such as a venue-day's placements or
+/// check-ins: the grain keeps its state in memory and records each change as an event; a write stores only the open
+/// segment of the journal (fewer than <see cref="SegmentEvents"/> events plus what one commit adds), never the whole
+/// state, so a commit costs the same at the first scan of the day as at the ten-thousandth. Segments are rows
+/// "{name}/000000", "{name}/000001", ... of the grain's storage; a full segment is never written again. Activation
+/// replays them in order.
+/// <para>
+/// Group commit, pipelined: changes made while a write is on its way to disk are stored together by the next write, which
+/// is queued at once with the storage (<see cref="IGrainRows.WriteWhenTakenAsync"/>) and built only when the storage's
+/// writer takes it, the moment the previous write is done. The writer goes straight from one commit to the next, and
+/// the next holds every change made until then. Callers append with no await between deciding and appending, and await
+/// <see cref="DurableAsync"/> before answering. A write is built only once its predecessor is done: if that one failed,
+/// the write is withdrawn unbuilt, <c>deactivate</c> is called (the grain deactivates to reload what is stored) and the
+/// journal refuses further use.
+/// </para>
+/// <para>
+/// Events, and the rows appended beside them, must not change once appended: the storage's writer serializes them later,
+/// on its own thread.
+/// </para>
 /// </summary>
 internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name, GrainId grainId, Action deactivate)
     where TEvent : class
@@ -23,15 +34,31 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
     /// </summary>
     internal const int SegmentEvents = 8;
 
+    private readonly IGrainRows _rows = storage as IGrainRows
+        ?? throw new NotSupportedException($"{storage.GetType().Name} cannot build a write when it is taken");
+
+    // The grain's turns append and wait; the storage's writer thread builds writes. Everything below is shared by both.
+    private readonly Lock _gate = new();
     private readonly List<TEvent> _open = [];
-    // Gathered in lists until the write: adding Alongside records together copied every row gathered so far at each append.
-    private readonly List<GrainRow> _rows = [];
+    private readonly List<GrainRow> _beside = [];
     private readonly List<GrainIndexEntry> _entries = [];
     private int _segment;
     private string? _etag;
-    private GroupCommit? _commit;
 
-    private GroupCommit Commit => _commit ??= new GroupCommit(WriteSegmentAsync, deactivate);
+    /// <summary>Counts the changes appended; a write covers those counted when it was built.</summary>
+    private long _changes;
+
+    /// <summary>Changes covered by a write known to be stored.</summary>
+    private long _durable;
+
+    /// <summary>The write queued with the storage and not built yet: it will cover whatever is appended until then.</summary>
+    private Write? _queued;
+
+    /// <summary>The last write built: on its way, or done and not yet followed by another.</summary>
+    private Write? _built;
+
+    private bool _broken;
+    private bool _deactivated;
 
     /// <summary>Reads every segment in order and hands each stored event to <paramref name="replay"/>.</summary>
     public async Task LoadAsync(Action<TEvent> replay)
@@ -46,18 +73,28 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
             }
             var events = stored.State ?? [];
             events.ForEach(replay);
-            (_segment, _etag) = (segment, stored.ETag);
-            _open.Clear();
-            _open.AddRange(events);
-            if (_open.Count >= SegmentEvents)
+            lock (_gate)
             {
-                (_segment, _etag) = (segment + 1, null);
+                (_segment, _etag) = (segment, stored.ETag);
                 _open.Clear();
+                _open.AddRange(events);
+                if (_open.Count >= SegmentEvents)
+                {
+                    (_segment, _etag) = (segment + 1, null);
+                    _open.Clear();
+                }
             }
         }
     }
 
-    public void EnsureUsable() => Commit.EnsureUsable();
+    /// <summary>Throws once a write has failed; the grain is on its way out and must not decide anything more.</summary>
+    public void EnsureUsable()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_broken, this);
+        }
+    }
 
     public void Append(TEvent change) => Append(change, Alongside.Nothing);
 
@@ -67,38 +104,136 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
     /// </summary>
     public void Append(TEvent change, Alongside alongside)
     {
-        if (!alongside.IsEmpty && storage is not IGrainRows)
+        lock (_gate)
         {
-            throw new NotSupportedException($"{storage.GetType().Name} cannot store rows beside a grain's state");
+            _open.Add(change);
+            _beside.AddRange(alongside.Rows);
+            _entries.AddRange(alongside.Entries);
+            _changes++;
         }
-        _open.Add(change);
-        _rows.AddRange(alongside.Rows);
-        _entries.AddRange(alongside.Entries);
-        Commit.Changed();
     }
 
-    /// <summary>Returns once every event appended before the call is stored, starting a write when none is under way.</summary>
-    public Task DurableAsync() => Commit.DurableAsync();
-
-    private async Task WriteSegmentAsync()
+    /// <summary>
+    /// Returns once every event appended before the call is stored, queuing a write when none will cover them. Once a
+    /// write has failed, throws instead: the failed write's changes are still in memory, and a later write (for a request
+    /// that had passed <see cref="EnsureUsable"/> before the failure) would store them without whatever was to be stored
+    /// beside them.
+    /// </summary>
+    public async Task DurableAsync()
     {
-        var count = _open.Count;
-        // A copy: events appended while this write is under way belong to the next one.
-        var state = new GrainState<List<TEvent>>([.. _open]) { ETag = _etag };
-        var alongside = _rows.Count == 0 && _entries.Count == 0 ? Alongside.Nothing : new Alongside([.. _rows], [.. _entries]);
-        _rows.Clear();
-        _entries.Clear();
-        await (alongside.IsEmpty
-            ? storage.WriteStateAsync(SegmentName(_segment), grainId, state)
-            : ((IGrainRows)storage).WriteStateAsync(SegmentName(_segment), grainId, state, alongside));
-        _etag = state.ETag;
-        if (count >= SegmentEvents)
+        Write write;
+        lock (_gate)
         {
-            // The segment is full and stored: later events start the next one.
-            _open.RemoveRange(0, count);
-            (_segment, _etag) = (_segment + 1, null);
+            if (_changes <= _durable)
+            {
+                return;
+            }
+            ObjectDisposedException.ThrowIf(_broken, this);
+            write = _built is { } built && built.Covered >= _changes ? built : _queued ?? Queue();
         }
+        try
+        {
+            await write.Stored;
+        }
+        catch
+        {
+            Break();
+            throw;
+        }
+        lock (_gate)
+        {
+            _durable = Math.Max(_durable, write.Covered);
+        }
+    }
+
+    /// <summary>
+    /// Under the lock, which the build takes too: recorded as queued before the storage can build it. The storage only
+    /// adds the write to its queue (unbounded, so this never waits for the writer, which may be waiting for the lock).
+    /// </summary>
+    private Write Queue()
+    {
+        var write = new Write();
+        _queued = write;
+        try
+        {
+            write.Stored = _rows.WriteWhenTakenAsync(grainId, () => Build(write));
+        }
+        catch
+        {
+            _queued = null;
+            throw;
+        }
+        return write;
+    }
+
+    /// <summary>On the storage's writer thread, once the previous write is done: the open segment and what goes beside it.</summary>
+    private LateWrite Build(Write write)
+    {
+        lock (_gate)
+        {
+            if (_queued == write)
+            {
+                _queued = null;
+            }
+            if (_built is { } previous)
+            {
+                if (!previous.Stored.IsCompleted)
+                {
+                    throw new InvalidOperationException("the storage built a journal write before the previous one was done");
+                }
+                if (!previous.Stored.IsCompletedSuccessfully)
+                {
+                    _broken = true;
+                }
+                else
+                {
+                    _durable = Math.Max(_durable, previous.Covered);
+                    (_segment, _etag) = previous.Events >= SegmentEvents
+                        // The segment is full and stored: later events start the next one.
+                        ? (_segment + 1, null)
+                        : (_segment, previous.Stored.Result);
+                    if (previous.Events >= SegmentEvents)
+                    {
+                        _open.RemoveRange(0, previous.Events);
+                    }
+                    _built = null;
+                }
+            }
+            ObjectDisposedException.ThrowIf(_broken, this);
+            (write.Covered, write.Events, _built) = (_changes, _open.Count, write);
+            var alongside = _beside.Count == 0 && _entries.Count == 0 ? Alongside.Nothing : new Alongside([.. _beside], [.. _entries]);
+            _beside.Clear();
+            _entries.Clear();
+            // A copy: events appended while this write is under way belong to the next one.
+            return new LateWrite(SegmentName(_segment), new List<TEvent>(_open), _etag, alongside);
+        }
+    }
+
+    private void Break()
+    {
+        lock (_gate)
+        {
+            _broken = true;
+            if (_deactivated)
+            {
+                return;
+            }
+            _deactivated = true;
+        }
+        deactivate();
     }
 
     private string SegmentName(int segment) => $"{name}/{segment:D6}";
+
+    private sealed class Write
+    {
+        /// <summary>Completes with the segment's new ETag once stored.</summary>
+        public Task<string> Stored { get; set; } = null!;
+
+        /// <summary>How many changes had been appended when it was built.</summary>
+        public long Covered { get; set; }
+
+        /// <summary>How many events its segment holds.</summary>
+        public int Events { get; set; }
+    }
 }

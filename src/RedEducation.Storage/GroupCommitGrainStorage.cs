@@ -11,7 +11,9 @@ namespace RedEducation.Storage;
 /// Orleans grain storage over an <see cref="IStateStore"/>. Writes from all grains are queued and committed together:
 /// every write that arrives while a transaction is on its way to disk goes into the next one (group commit), so one
 /// fsync serves many grains. A write is acknowledged only after its transaction committed. The ETag is the row version;
-/// a stale ETag raises <see cref="InconsistentStateException"/>.
+/// a stale ETag raises <see cref="InconsistentStateException"/>. A late write (<see cref="WriteWhenTakenAsync"/>) is
+/// built by the writer thread as it takes it, at most one per grain per transaction: the writer goes from one commit
+/// straight to the next, with no wait for the grain to hear of the first and send the second.
 /// </summary>
 public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows, IDisposable
 {
@@ -49,24 +51,37 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
         grainState.RecordExists = true;
     }
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
-        WriteStateAsync(stateName, grainId, grainState, Alongside.Nothing);
-
-    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, Alongside alongside)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
         // Serialize now, inside the grain's turn: the stored snapshot is the state as it is at this call.
-        var json = JsonSerializer.Serialize(grainState.State, _json);
-        var expected = ExpectedVersion(grainState.ETag);
-        await Enqueue(
-            [new StateWrite(stateName, grainId.ToString(), json, expected), .. alongside.Rows.Select(Insert)],
-            [.. alongside.Entries.Select(e => new IndexEntry(e.Grain.ToString(), e.Entry))],
-            grainState.ETag);
-        grainState.ETag = (expected + 1).ToString(CultureInfo.InvariantCulture);
+        var pending = new PendingWrite();
+        pending.Fill(stateName, grainId.ToString(), JsonSerializer.Serialize(grainState.State, _json), grainState.ETag, [], []);
+        grainState.ETag = await Enqueue(pending);
         grainState.RecordExists = true;
     }
 
+    /// <summary>
+    /// The task is completed by the writer thread before it builds anything else; after <see cref="Dispose"/> it fails
+    /// with <see cref="ObjectDisposedException"/>, unbuilt.
+    /// </summary>
+    public Task<string> WriteWhenTakenAsync(GrainId grainId, Func<LateWrite> build)
+    {
+        var key = grainId.ToString();
+        return Enqueue(new PendingWrite
+        {
+            LateGrain = key,
+            Build = p =>
+            {
+                var late = build();
+                p.Fill(late.StateName, key, JsonSerializer.Serialize(late.State, late.State.GetType(), _json), late.ETag,
+                    [.. late.Alongside.Rows.Select(Insert)],
+                    [.. late.Alongside.Entries.Select(e => new IndexEntry(e.Grain.ToString(), e.Entry))]);
+            },
+        });
+    }
+
     public Task AddToIndexAsync(GrainIndexEntry entry) =>
-        Enqueue([], [new IndexEntry(entry.Grain.ToString(), entry.Entry)], null);
+        Enqueue(new PendingWrite { Entries = [new IndexEntry(entry.Grain.ToString(), entry.Entry)] });
 
     public async Task<IReadOnlyList<string>> ListIndexAsync(GrainId grain) => await _store.ListIndexAsync(grain.ToString());
 
@@ -80,7 +95,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
         {
             return;
         }
-        await Enqueue([new StateWrite(stateName, grainId.ToString(), null, ExpectedVersion(grainState.ETag))], [], grainState.ETag);
+        await Enqueue(new PendingWrite { Writes = [new StateWrite(stateName, grainId.ToString(), null, ExpectedVersion(grainState.ETag))], ETag = grainState.ETag });
         grainState.ETag = null;
         grainState.RecordExists = false;
     }
@@ -93,65 +108,124 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
     }
 
     /// <summary>
-    /// Queues <paramref name="writes"/> and <paramref name="entries"/> as one group: they go into the same transaction.
-    /// Throws when the first write's version check failed; the other writes are inserts-if-absent, whose outcome is
-    /// theirs alone.
+    /// Queues <paramref name="pending"/>: its writes and entries go into one transaction. The task gives the first write's
+    /// new ETag, or fails: with <see cref="InconsistentStateException"/> when that write's version check failed (the other
+    /// writes are inserts-if-absent, whose outcome is theirs alone), with the build's exception when a late write's build
+    /// threw, with the store's when the transaction failed, with <see cref="ObjectDisposedException"/> after
+    /// <see cref="Dispose"/>.
     /// </summary>
-    private async Task Enqueue(StateWrite[] writes, IndexEntry[] entries, string? etag)
+    private Task<string> Enqueue(PendingWrite pending)
     {
-        var pending = new PendingWrite(writes, entries, new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously));
         try
         {
             _queue.Add(pending);
         }
         catch (InvalidOperationException) when (_queue.IsAddingCompleted)
         {
-            throw new ObjectDisposedException(nameof(GroupCommitGrainStorage));
+            return Task.FromException<string>(new ObjectDisposedException(nameof(GroupCommitGrainStorage)));
         }
-        if (!await pending.Done.Task)
-        {
-            throw new InconsistentStateException($"state {writes[0].StateName} of {writes[0].GrainId} changed since it was read", "unknown", etag ?? "none");
-        }
+        return pending.Done.Task;
     }
 
     private static long ExpectedVersion(string? etag) =>
         etag is null ? 0 : long.Parse(etag, NumberStyles.None, CultureInfo.InvariantCulture);
 
+    private static string NextETag(string? etag) => (ExpectedVersion(etag) + 1).ToString(CultureInfo.InvariantCulture);
+
     private void WriteLoop()
     {
         var batch = new List<PendingWrite>(MaxBatch);
-        // Returns false once the queue is completed and empty.
-        while (_queue.TryTake(out var oldest, Timeout.Infinite))
+        // Late writes of grains that already had one in the batch: the next batch takes them first, so that each is built
+        // once its grain's previous write is done.
+        var carried = new List<PendingWrite>();
+        var offered = new List<PendingWrite>();
+        var lateGrains = new HashSet<string>(StringComparer.Ordinal);
+        while (true)
         {
+            (offered, carried) = (carried, offered);
+            carried.Clear();
+            if (offered.Count == 0)
+            {
+                // False once the queue is completed and empty.
+                if (!_queue.TryTake(out var oldest, Timeout.Infinite))
+                {
+                    return;
+                }
+                offered.Add(oldest);
+            }
             batch.Clear();
-            batch.Add(oldest);
-            var writes = oldest.Writes.Length + oldest.Entries.Length;
+            lateGrains.Clear();
+            var writes = offered.Sum(Take);
             // A group is never split: it goes whole into this transaction, even past MaxBatch.
             while (writes < MaxBatch && _queue.TryTake(out var next))
             {
-                batch.Add(next);
-                writes += next.Writes.Length + next.Entries.Length;
+                writes += Take(next);
             }
-            try
+            if (batch.Count > 0)
             {
-                var applied = _store.Commit([.. batch.SelectMany(p => p.Writes)], [.. batch.SelectMany(p => p.Entries)]);
-                var first = 0;
-                foreach (var pending in batch)
+                Commit(batch, writes);
+            }
+        }
+
+        // Adds a pending write to the batch (building it, if late) and returns its rows.
+        int Take(PendingWrite pending)
+        {
+            if (pending.Build is { } build)
+            {
+                if (!lateGrains.Add(pending.LateGrain!))
                 {
-                    // A group of index entries alone has nothing that can fail.
-                    pending.Done.TrySetResult(pending.Writes.Length == 0 || applied[first]);
-                    first += pending.Writes.Length;
+                    carried.Add(pending);
+                    return 0;
                 }
-            }
-            catch (Exception e)
-            {
-                LogCommitFailed(_logger, e, writes);
-                // Try: were a store to fail after some writes were answered, those keep their answer and the writer thread
-                // lives on.
-                foreach (var pending in batch)
+                try
                 {
+                    build(pending);
+                }
+                catch (Exception e)
+                {
+                    // Withdrawn (or unserializable): that write fails alone, the others go on.
                     pending.Done.TrySetException(e);
+                    return 0;
                 }
+            }
+            batch.Add(pending);
+            return pending.Writes.Length + pending.Entries.Length;
+        }
+    }
+
+    private void Commit(List<PendingWrite> batch, int writes)
+    {
+        try
+        {
+            var applied = _store.Commit([.. batch.SelectMany(p => p.Writes)], [.. batch.SelectMany(p => p.Entries)]);
+            var first = 0;
+            foreach (var pending in batch)
+            {
+                if (pending.Writes.Length == 0)
+                {
+                    // A group of index entries alone has nothing that can fail, and no ETag.
+                    pending.Done.TrySetResult("");
+                }
+                else if (applied[first])
+                {
+                    pending.Done.TrySetResult(NextETag(pending.ETag));
+                }
+                else
+                {
+                    pending.Done.TrySetException(new InconsistentStateException(
+                        $"state {pending.Writes[0].StateName} of {pending.Writes[0].GrainId} changed since it was read", "unknown", pending.ETag ?? "none"));
+                }
+                first += pending.Writes.Length;
+            }
+        }
+        catch (Exception e)
+        {
+            LogCommitFailed(_logger, e, writes);
+            // Try: were a store to fail after some writes were answered, those keep their answer and the writer thread
+            // lives on.
+            foreach (var pending in batch)
+            {
+                pending.Done.TrySetException(e);
             }
         }
     }
@@ -159,5 +233,31 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
     [LoggerMessage(Level = LogLevel.Error, Message = "Committing {Count} grain state writes failed")]
     private static partial void LogCommitFailed(ILogger logger, Exception exception, int count);
 
-    private sealed record PendingWrite(StateWrite[] Writes, IndexEntry[] Entries, TaskCompletionSource<bool> Done);
+    /// <summary>A group of writes and entries that go into one transaction; a late one is filled by its build.</summary>
+    private sealed class PendingWrite
+    {
+        public StateWrite[] Writes { get; set; } = [];
+
+        public IndexEntry[] Entries { get; set; } = [];
+
+        /// <summary>The ETag the first write expects: the new one follows from it.</summary>
+        public string? ETag { get; set; }
+
+        /// <summary>For a late write: its grain, and what fills it when the writer takes it.</summary>
+        public string? LateGrain { get; init; }
+
+        public Action<PendingWrite>? Build { get; init; }
+
+        /// <summary>Completed by the writer: the first write's new ETag, or why the group failed.</summary>
+        public TaskCompletionSource<string> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>A grain's state write, then the rows beside it (each where absent), and the index entries.</summary>
+        public void Fill(string stateName, string grainId, string json, string? etag, StateWrite[] rows, IndexEntry[] entries)
+        {
+            Writes = [new StateWrite(stateName, grainId, json, ExpectedVersion(etag)), .. rows];
+            Entries = entries;
+            ETag = etag;
+        }
+    }
+
 }

@@ -19,18 +19,31 @@ public sealed record Alongside(IReadOnlyList<GrainRow> Rows, IReadOnlyList<Grain
 }
 
 /// <summary>
-/// What the project's grain storage offers beyond <see cref="IGrainStorage"/>: rows of other grains and index entries
-/// written in the same transaction as a grain's state, and the index entries of a grain listed. A venue-day stores a new
-/// booking's own row and its unit's index entry in the commit that places it, so a placement never exists without them.
+/// A grain's state write as built when the storage's writer takes it: the state (serialized as its runtime type) under
+/// <paramref name="StateName"/> if the stored row is still at <paramref name="ETag"/> (null: no row), and what is stored
+/// beside it.
+/// </summary>
+public sealed record LateWrite(string StateName, object State, string? ETag, Alongside Alongside);
+
+/// <summary>
+/// What the project's grain storage offers beyond <see cref="IGrainStorage"/>: writes built at the last moment, with rows
+/// of other grains and index entries in the same transaction, and the index entries of a grain listed. A venue-day
+/// stores a new booking's own row and its unit's index entry in the commit that places it, so a placement never exists
+/// without them.
 /// </summary>
 public interface IGrainRows
 {
     /// <summary>
-    /// Writes the state as <see cref="IGrainStorage.WriteStateAsync{T}"/> does and, in the same transaction, what
-    /// <paramref name="alongside"/> holds (rows and entries not stored yet). Only the state's own version check fails
-    /// the call; the rows and entries are stored even then, as they would be by a write of their own.
+    /// Queues a write of <paramref name="grainId"/>'s state whose content <paramref name="build"/> gives when the storage's
+    /// writer takes the write into a transaction, not when it is queued: queued while the grain's previous write is on its
+    /// way to disk, it is taken the moment that one is done and holds every change made until then. <paramref name="build"/>
+    /// runs on the writer's thread, never before the storage is done with this grain's previous late write (its task
+    /// has completed), and may throw to withdraw the write, which then fails with that exception. Only the state's own
+    /// ETag check fails the write (with <see cref="InconsistentStateException"/>); the rows and entries beside it are
+    /// stored where absent even then, as they would be by a write of their own. Returns the state's new ETag. Late writes of
+    /// a grain are ordered among themselves only, not with the grain's other writes.
     /// </summary>
-    Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState, Alongside alongside);
+    Task<string> WriteWhenTakenAsync(GrainId grainId, Func<LateWrite> build);
 
     /// <summary>Adds <paramref name="entry"/> unless it is there; durable when the task completes.</summary>
     Task AddToIndexAsync(GrainIndexEntry entry);

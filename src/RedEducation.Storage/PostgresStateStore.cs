@@ -38,6 +38,22 @@ public sealed class PostgresStateStore : IStateStore
             PRIMARY KEY (grain_id, entry)
         )
         """,
+        // A busy venue-day's journal segment is 10-20 KB of JSON per commit. By default PostgreSQL compresses a row past
+        // 2 KB with pglz and, still past 2 KB, moves it out of line into the TOAST table (a row and an index entry per
+        // 2 KB chunk). lz4 compresses several times faster, and a target of 8160 bytes keeps the compressed segment in its
+        // row. Measured in the hot venue-day: a few µs less PostgreSQL CPU per booking at 64 in flight, paired-round
+        // medians 18.9-24.8x against 16.3-18.3x in 3 interleaved pairs. The price: a row of 2-8 KB (a quiet day's open
+        // segment) is no longer compressed at all, a few KB more WAL per commit. Servers built without lz4 keep pglz.
+        """
+        DO $$
+        BEGIN
+            IF EXISTS (SELECT FROM pg_settings WHERE name = 'default_toast_compression' AND 'lz4' = ANY (enumvals)) THEN
+                ALTER TABLE grain_state ALTER COLUMN payload SET COMPRESSION lz4;
+            END IF;
+            ALTER TABLE grain_state SET (toast_tuple_target = 8160);
+        END
+        $$
+        """,
     ];
 
     // One statement per kind of change, whatever the batch size: the rows travel as arrays and are unnested server-side,

@@ -116,4 +116,36 @@ public sealed class PostgresStateStoreTests(PostgresServerFixture postgres) : St
         Assert.Equal(new StoredState("""{"BookingIds":["bk-1"]}""", 3), await store.ReadAsync("unit", "unit/u1"));
         Assert.Equal(["bk-2"], await store.ListIndexAsync("unit/u1"));
     }
+
+    [Fact]
+    public async Task Commit_JournalSegmentOfABusyCommit_IsCompressedWithLz4WhereOfferedAndKeptInItsRow()
+    {
+        using var store = OpenStore();
+        // 40 placements as a busy commit writes them, each with 64 hex digits that do not compress: about 4 KB once
+        // compressed, past the 2 KB at which PostgreSQL would otherwise move it out of line.
+        var random = new Random(6);
+        var segment = "[" + string.Join(",", Enumerable.Range(0, 40).Select(i =>
+            $$"""{"Id":"bk{{i:D20}}","UnitId":"unit-{{i % 7}}","Slot":{"Start":"10:00","End":"11:00"},"Headcount":{{i % 10 + 1}},"Status":"Confirmed","Sequence":{{i}},"Digest":"{{Convert.ToHexString(random.GetItems<byte>([.. Enumerable.Range(0, 256).Select(b => (byte)b)], 32))}}"}""")) + "]";
+
+        Assert.Equal([true], store.Commit([new StateWrite("venueday-journal/000000", "venueday/v/2026-12-01", segment, 0)]));
+
+        Assert.Equal(new StoredState(segment, 1), await store.ReadAsync("venueday-journal/000000", "venueday/v/2026-12-01"));
+        await using var connection = new NpgsqlConnection(_connectionString);
+        await connection.OpenAsync(TestContext.Current.CancellationToken);
+        var stored = await QueryAsync(connection, "SELECT pg_column_compression(payload) || ' ' || octet_length(payload) || ' ' || pg_column_size(payload) FROM grain_state");
+        var toast = await QueryAsync(connection, "SELECT reltoastrelid::regclass::text FROM pg_class WHERE relname = 'grain_state'");
+        var chunks = await QueryAsync(connection, $"SELECT count(*)::text FROM {toast}");
+        var lz4 = await QueryAsync(connection, "SELECT ('lz4' = ANY (enumvals))::text FROM pg_settings WHERE name = 'default_toast_compression'");
+        var parts = stored.Split(' ');
+        Assert.Equal(lz4 == "true" ? "lz4" : "pglz", parts[0]);
+        Assert.True(int.Parse(parts[1], System.Globalization.CultureInfo.InvariantCulture) > 8160, "too large for a row uncompressed");
+        Assert.InRange(int.Parse(parts[2], System.Globalization.CultureInfo.InvariantCulture), 2100, 8160);
+        Assert.Equal("0", chunks);
+    }
+
+    private static async Task<string> QueryAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var command = new NpgsqlCommand(sql, connection);
+        return (string)(await command.ExecuteScalarAsync(TestContext.Current.CancellationToken))!;
+    }
 }

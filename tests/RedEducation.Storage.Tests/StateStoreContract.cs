@@ -284,19 +284,18 @@ public abstract class StateStoreContract
     }
 
     [Fact]
-    public async Task GrainStorage_WriteWithRowsAlongside_StoresAbsentRowsAndEntriesAndLeavesStoredRowsAsTheyAre()
+    public async Task GrainStorage_LateWriteWithRowsAlongside_StoresAbsentRowsAndEntriesAndLeavesStoredRowsAsTheyAre()
     {
         using var storage = NewGrainStorage();
         var grain = GrainId.Create("counter", Guid.NewGuid().ToString("N"));
         var other = GrainId.Create("other", Guid.NewGuid().ToString("N"));
         await storage.WriteStateAsync("kept", other, new GrainState<Counter>(new Counter(1)));
 
-        var state = new GrainState<Counter>(new Counter(7));
-        await storage.WriteStateAsync(State, grain, state, new Alongside(
+        var etag = await storage.WriteWhenTakenAsync(grain, () => new LateWrite(State, new Counter(7), null, new Alongside(
             [new GrainRow("kept", other, new Counter(2)), new GrainRow("new", other, new Counter(3))],
-            [new GrainIndexEntry(other, "listed")]));
+            [new GrainIndexEntry(other, "listed")])));
 
-        Assert.Equal("1", state.ETag);
+        Assert.Equal("1", etag);
         Assert.Equal(new Counter(7), await ReadAsync(storage, State, grain));
         Assert.Equal(new Counter(1), await ReadAsync(storage, "kept", other));
         Assert.Equal(new Counter(3), await ReadAsync(storage, "new", other));
@@ -304,18 +303,96 @@ public abstract class StateStoreContract
     }
 
     [Fact]
-    public async Task GrainStorage_WriteWithRowsAlongsideAtAStaleETag_Throws()
+    public async Task GrainStorage_LateWriteWithRowsAlongsideAtAStaleETag_ThrowsAndStoresTheRowsBeside()
     {
         using var storage = NewGrainStorage();
         var grain = GrainId.Create("counter", Guid.NewGuid().ToString("N"));
         await storage.WriteStateAsync(State, grain, new GrainState<Counter>(new Counter(1)));
 
-        var stale = new GrainState<Counter>(new Counter(2));
         await Assert.ThrowsAsync<InconsistentStateException>(() =>
-            storage.WriteStateAsync(State, grain, stale, new Alongside([new GrainRow("beside", grain, new Counter(3))], [])));
+            storage.WriteWhenTakenAsync(grain, () => new LateWrite(State, new Counter(2), null, new Alongside([new GrainRow("beside", grain, new Counter(3))], []))));
 
         Assert.Equal(new Counter(1), await ReadAsync(storage, State, grain));
+        Assert.Equal(new Counter(3), await ReadAsync(storage, "beside", grain));
     }
+
+    [Fact]
+    public async Task GrainStorage_TwoLateWritesOfOneGrainQueuedTogether_TheSecondIsBuiltOnceTheFirstIsStored()
+    {
+        using var storage = NewGrainStorage();
+        var grain = NewGrain();
+        using var hold = new ManualResetEventSlim();
+        var holding = HoldWriter(storage, NewGrain(), hold);
+        var first = storage.WriteWhenTakenAsync(grain, () => new LateWrite(State, new Counter(1), null, Alongside.Nothing));
+        var firstDoneAtSecondBuild = false;
+        var second = storage.WriteWhenTakenAsync(grain, () =>
+        {
+            firstDoneAtSecondBuild = first.IsCompletedSuccessfully;
+            return new LateWrite(State, new Counter(2), "1", Alongside.Nothing);
+        });
+
+        hold.Set();
+
+        Assert.Equal(["1", "1", "2"], await Task.WhenAll(holding, first, second));
+        Assert.True(firstDoneAtSecondBuild);
+        Assert.Equal(new Counter(2), await ReadAsync(storage, State, grain));
+    }
+
+    [Fact]
+    public async Task GrainStorage_LateWritesInOneBatchOneBuildThrowsOneStale_EachGetsItsOwnOutcome()
+    {
+        using var storage = NewGrainStorage();
+        var (held, withdrawn, stored, stale) = (NewGrain(), NewGrain(), NewGrain(), NewGrain());
+        await storage.WriteStateAsync(State, stale, new GrainState<Counter>(new Counter(1)));
+        using var hold = new ManualResetEventSlim();
+        var holding = HoldWriter(storage, held, hold);
+
+        var failing = storage.WriteWhenTakenAsync(withdrawn, () => throw new ObjectDisposedException("journal"));
+        var good = storage.WriteWhenTakenAsync(stored, () => new LateWrite(State, new Counter(5), null, Alongside.Nothing));
+        var conflicting = storage.WriteWhenTakenAsync(stale, () => new LateWrite(State, new Counter(9), null, Alongside.Nothing));
+        var after = storage.WriteWhenTakenAsync(stored, () => new LateWrite(State, new Counter(6), "1", Alongside.Nothing));
+        hold.Set();
+
+        Assert.Equal("1", await holding);
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => failing);
+        Assert.Equal("1", await good);
+        await Assert.ThrowsAsync<InconsistentStateException>(() => conflicting);
+        Assert.Equal("2", await after);
+        Assert.Null(await ReadAsync(storage, State, withdrawn));
+        Assert.Equal(new Counter(6), await ReadAsync(storage, State, stored));
+        Assert.Equal(new Counter(1), await ReadAsync(storage, State, stale));
+    }
+
+    [Fact]
+    public async Task GrainStorage_DisposedWithALateWriteCarriedToTheNextBatch_StoresItBeforeStopping()
+    {
+        var storage = NewGrainStorage();
+        var grain = NewGrain();
+        using var hold = new ManualResetEventSlim();
+        var holding = HoldWriter(storage, NewGrain(), hold);
+        var first = storage.WriteWhenTakenAsync(grain, () => new LateWrite(State, new Counter(1), null, Alongside.Nothing));
+        var second = storage.WriteWhenTakenAsync(grain, () => new LateWrite(State, new Counter(2), "1", Alongside.Nothing));
+
+        hold.Set();
+        storage.Dispose();
+
+        Assert.Equal(["1", "1", "2"], await Task.WhenAll(holding, first, second).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken));
+        using var reopened = NewGrainStorage();
+        Assert.Equal(new Counter(2), await ReadAsync(reopened, State, grain));
+    }
+
+    private static GrainId NewGrain() => GrainId.Create("counter", Guid.NewGuid().ToString("N"));
+
+    /// <summary>
+    /// Queues a late write whose build holds the writer thread until <paramref name="hold"/> is set, so that writes queued
+    /// meanwhile are found together, in one batch.
+    /// </summary>
+    private static Task<string> HoldWriter(GroupCommitGrainStorage storage, GrainId grain, ManualResetEventSlim hold) =>
+        storage.WriteWhenTakenAsync(grain, () =>
+        {
+            hold.Wait(TestContext.Current.CancellationToken);
+            return new LateWrite(State, new Counter(0), null, Alongside.Nothing);
+        });
 
     [Fact]
     public async Task GrainStorage_WriteAfterDispose_ThrowsObjectDisposed()
