@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Orleans.Storage;
 
 namespace RedEducation.Grains;
@@ -19,8 +20,8 @@ namespace RedEducation.Grains;
 /// journal refuses further use.
 /// </para>
 /// <para>
-/// Events, and the rows appended beside them, must not change once appended: the storage's writer serializes them later,
-/// on its own thread.
+/// Events, and the rows beside them, are serialized as they are appended, in the grain's turn: the storage's writer
+/// thread, which every commit waits for, only joins them.
 /// </para>
 /// </summary>
 internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name, GrainId grainId, Action deactivate)
@@ -39,8 +40,9 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
 
     // The grain's turns append and wait; the storage's writer thread builds writes. Everything below is shared by both.
     private readonly Lock _gate = new();
-    private readonly List<TEvent> _open = [];
-    private readonly List<GrainRow> _beside = [];
+    /// <summary>The open segment's events, as JSON.</summary>
+    private readonly List<string> _open = [];
+    private readonly List<SerializedRow> _beside = [];
     private readonly List<GrainIndexEntry> _entries = [];
     private int _segment;
     private string? _etag;
@@ -77,7 +79,7 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
             {
                 (_segment, _etag) = (segment, stored.ETag);
                 _open.Clear();
-                _open.AddRange(events);
+                _open.AddRange(events.Select(Serialize));
                 if (_open.Count >= SegmentEvents)
                 {
                     (_segment, _etag) = (segment + 1, null);
@@ -104,10 +106,12 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
     /// </summary>
     public void Append(TEvent change, Alongside alongside)
     {
+        var json = Serialize(change);
+        var beside = alongside.Rows.Select(r => new SerializedRow(r.StateName, r.GrainId, JsonSerializer.Serialize(r.State, r.State.GetType(), _rows.JsonOptions))).ToList();
         lock (_gate)
         {
-            _open.Add(change);
-            _beside.AddRange(alongside.Rows);
+            _open.Add(json);
+            _beside.AddRange(beside);
             _entries.AddRange(alongside.Entries);
             _changes++;
         }
@@ -201,11 +205,10 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
             }
             ObjectDisposedException.ThrowIf(_broken, this);
             (write.Covered, write.Events, _built) = (_changes, _open.Count, write);
-            var alongside = _beside.Count == 0 && _entries.Count == 0 ? Alongside.Nothing : new Alongside([.. _beside], [.. _entries]);
+            var late = new LateWrite(SegmentName(_segment), $"[{string.Join(',', _open)}]", _etag, [.. _beside], [.. _entries]);
             _beside.Clear();
             _entries.Clear();
-            // A copy: events appended while this write is under way belong to the next one.
-            return new LateWrite(SegmentName(_segment), new List<TEvent>(_open), _etag, alongside);
+            return late;
         }
     }
 
@@ -222,6 +225,8 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
         }
         deactivate();
     }
+
+    private string Serialize(TEvent change) => JsonSerializer.Serialize(change, _rows.JsonOptions);
 
     private string SegmentName(int segment) => $"{name}/{segment:D6}";
 

@@ -73,9 +73,10 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
             Build = p =>
             {
                 var late = build();
-                p.Fill(late.StateName, key, JsonSerializer.Serialize(late.State, late.State.GetType(), _json), late.ETag,
-                    [.. late.Alongside.Rows.Select(Insert)],
-                    [.. late.Alongside.Entries.Select(e => new IndexEntry(e.Grain.ToString(), e.Entry))]);
+                p.Fill(late.StateName, key, late.Json, late.ETag,
+                    // A row's first version: applied only where no row is stored, so a row already there stays as it is.
+                    [.. late.Rows.Select(r => new StateWrite(r.StateName, r.GrainId.ToString(), r.Json, 0))],
+                    [.. late.Entries.Select(e => new IndexEntry(e.Grain.ToString(), e.Entry))]);
             },
         });
     }
@@ -83,11 +84,9 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, IGrainRows,
     public Task AddToIndexAsync(GrainIndexEntry entry) =>
         Enqueue(new PendingWrite { Entries = [new IndexEntry(entry.Grain.ToString(), entry.Entry)] });
 
-    public async Task<IReadOnlyList<string>> ListIndexAsync(GrainId grain) => await _store.ListIndexAsync(grain.ToString());
+    public JsonSerializerOptions JsonOptions => _json;
 
-    /// <summary>A row's first version: applied only where no row is stored, so a row already there stays as it is.</summary>
-    private StateWrite Insert(GrainRow row) =>
-        new(row.StateName, row.GrainId.ToString(), JsonSerializer.Serialize(row.State, row.State.GetType(), _json), 0);
+    public async Task<IReadOnlyList<string>> ListIndexAsync(GrainId grain) => await _store.ListIndexAsync(grain.ToString());
 
     public async Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {

@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Orleans.Runtime;
 using Orleans.Storage;
 
@@ -18,12 +19,15 @@ public sealed record Alongside(IReadOnlyList<GrainRow> Rows, IReadOnlyList<Grain
     public bool IsEmpty => Rows.Count == 0 && Entries.Count == 0;
 }
 
+/// <summary>A <see cref="GrainRow"/> serialized with the storage's <see cref="IGrainRows.JsonOptions"/>.</summary>
+public sealed record SerializedRow(string StateName, GrainId GrainId, string Json);
+
 /// <summary>
-/// A grain's state write as built when the storage's writer takes it: the state (serialized as its runtime type) under
-/// <paramref name="StateName"/> if the stored row is still at <paramref name="ETag"/> (null: no row), and what is stored
-/// beside it.
+/// A grain's state write as built when the storage's writer takes it: the state's JSON under <paramref name="StateName"/>
+/// if the stored row is still at <paramref name="ETag"/> (null: no row), and the rows (each where absent) and index
+/// entries stored beside it. Serialized beforehand, so that the writer's thread only assembles it.
 /// </summary>
-public sealed record LateWrite(string StateName, object State, string? ETag, Alongside Alongside);
+public sealed record LateWrite(string StateName, string Json, string? ETag, IReadOnlyList<SerializedRow> Rows, IReadOnlyList<GrainIndexEntry> Entries);
 
 /// <summary>
 /// What the project's grain storage offers beyond <see cref="IGrainStorage"/>: writes built at the last moment, with rows
@@ -44,6 +48,9 @@ public interface IGrainRows
     /// a grain are ordered among themselves only, not with the grain's other writes.
     /// </summary>
     Task<string> WriteWhenTakenAsync(GrainId grainId, Func<LateWrite> build);
+
+    /// <summary>How the storage serializes states: what a late write's JSON is to be written with.</summary>
+    JsonSerializerOptions JsonOptions { get; }
 
     /// <summary>Adds <paramref name="entry"/> unless it is there; durable when the task completes.</summary>
     Task AddToIndexAsync(GrainIndexEntry entry);

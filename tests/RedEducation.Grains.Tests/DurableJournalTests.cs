@@ -180,6 +180,8 @@ public sealed class DurableJournalTests
                 return build();
             });
 
+        public JsonSerializerOptions JsonOptions => inner.JsonOptions;
+
         public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.ReadStateAsync(stateName, grainId, grainState);
 
         public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => inner.WriteStateAsync(stateName, grainId, grainState);
@@ -264,7 +266,7 @@ public sealed class DurableJournalTests
                 {
                     throw new InconsistentStateException("stale ETag");
                 }
-                _rows[write.StateName] = ((List<string>)write.State, version + 1);
+                _rows[write.StateName] = (JsonSerializer.Deserialize<List<string>>(write.Json)!, version + 1);
                 done.SetResult((version + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
             }
             catch (Exception e)
@@ -272,6 +274,8 @@ public sealed class DurableJournalTests
                 done.SetException(e);
             }
         }
+
+        public JsonSerializerOptions JsonOptions => JsonSerializerOptions.Default;
 
         public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) => throw new NotSupportedException();
 

@@ -291,9 +291,8 @@ public abstract class StateStoreContract
         var other = GrainId.Create("other", Guid.NewGuid().ToString("N"));
         await storage.WriteStateAsync("kept", other, new GrainState<Counter>(new Counter(1)));
 
-        var etag = await storage.WriteWhenTakenAsync(grain, () => new LateWrite(State, new Counter(7), null, new Alongside(
-            [new GrainRow("kept", other, new Counter(2)), new GrainRow("new", other, new Counter(3))],
-            [new GrainIndexEntry(other, "listed")])));
+        var etag = await storage.WriteWhenTakenAsync(grain, () => Late(new Counter(7), null,
+            [Row("kept", other, new Counter(2)), Row("new", other, new Counter(3))], [new GrainIndexEntry(other, "listed")]));
 
         Assert.Equal("1", etag);
         Assert.Equal(new Counter(7), await ReadAsync(storage, State, grain));
@@ -310,7 +309,7 @@ public abstract class StateStoreContract
         await storage.WriteStateAsync(State, grain, new GrainState<Counter>(new Counter(1)));
 
         await Assert.ThrowsAsync<InconsistentStateException>(() =>
-            storage.WriteWhenTakenAsync(grain, () => new LateWrite(State, new Counter(2), null, new Alongside([new GrainRow("beside", grain, new Counter(3))], []))));
+            storage.WriteWhenTakenAsync(grain, () => Late(new Counter(2), null, [Row("beside", grain, new Counter(3))])));
 
         Assert.Equal(new Counter(1), await ReadAsync(storage, State, grain));
         Assert.Equal(new Counter(3), await ReadAsync(storage, "beside", grain));
@@ -323,12 +322,12 @@ public abstract class StateStoreContract
         var grain = NewGrain();
         using var hold = new ManualResetEventSlim();
         var holding = HoldWriter(storage, NewGrain(), hold);
-        var first = storage.WriteWhenTakenAsync(grain, () => new LateWrite(State, new Counter(1), null, Alongside.Nothing));
+        var first = storage.WriteWhenTakenAsync(grain, () => Late(new Counter(1), null));
         var firstDoneAtSecondBuild = false;
         var second = storage.WriteWhenTakenAsync(grain, () =>
         {
             firstDoneAtSecondBuild = first.IsCompletedSuccessfully;
-            return new LateWrite(State, new Counter(2), "1", Alongside.Nothing);
+            return Late(new Counter(2), "1");
         });
 
         hold.Set();
@@ -348,9 +347,9 @@ public abstract class StateStoreContract
         var holding = HoldWriter(storage, held, hold);
 
         var failing = storage.WriteWhenTakenAsync(withdrawn, () => throw new ObjectDisposedException("journal"));
-        var good = storage.WriteWhenTakenAsync(stored, () => new LateWrite(State, new Counter(5), null, Alongside.Nothing));
-        var conflicting = storage.WriteWhenTakenAsync(stale, () => new LateWrite(State, new Counter(9), null, Alongside.Nothing));
-        var after = storage.WriteWhenTakenAsync(stored, () => new LateWrite(State, new Counter(6), "1", Alongside.Nothing));
+        var good = storage.WriteWhenTakenAsync(stored, () => Late(new Counter(5), null));
+        var conflicting = storage.WriteWhenTakenAsync(stale, () => Late(new Counter(9), null));
+        var after = storage.WriteWhenTakenAsync(stored, () => Late(new Counter(6), "1"));
         hold.Set();
 
         Assert.Equal("1", await holding);
@@ -370,8 +369,8 @@ public abstract class StateStoreContract
         var grain = NewGrain();
         using var hold = new ManualResetEventSlim();
         var holding = HoldWriter(storage, NewGrain(), hold);
-        var first = storage.WriteWhenTakenAsync(grain, () => new LateWrite(State, new Counter(1), null, Alongside.Nothing));
-        var second = storage.WriteWhenTakenAsync(grain, () => new LateWrite(State, new Counter(2), "1", Alongside.Nothing));
+        var first = storage.WriteWhenTakenAsync(grain, () => Late(new Counter(1), null));
+        var second = storage.WriteWhenTakenAsync(grain, () => Late(new Counter(2), "1"));
 
         hold.Set();
         storage.Dispose();
@@ -380,6 +379,12 @@ public abstract class StateStoreContract
         using var reopened = NewGrainStorage();
         Assert.Equal(new Counter(2), await ReadAsync(reopened, State, grain));
     }
+
+    /// <summary>A late write of <paramref name="state"/> under <see cref="State"/>, serialized as the grain storage serializes.</summary>
+    private static LateWrite Late(Counter state, string? etag, SerializedRow[]? rows = null, GrainIndexEntry[]? entries = null) =>
+        new(State, JsonSerializer.Serialize(state), etag, rows ?? [], entries ?? []);
+
+    private static SerializedRow Row(string stateName, GrainId grain, Counter state) => new(stateName, grain, JsonSerializer.Serialize(state));
 
     private static GrainId NewGrain() => GrainId.Create("counter", Guid.NewGuid().ToString("N"));
 
@@ -391,7 +396,7 @@ public abstract class StateStoreContract
         storage.WriteWhenTakenAsync(grain, () =>
         {
             hold.Wait(TestContext.Current.CancellationToken);
-            return new LateWrite(State, new Counter(0), null, Alongside.Nothing);
+            return Late(new Counter(0), null);
         });
 
     [Fact]
