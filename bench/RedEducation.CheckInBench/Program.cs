@@ -24,7 +24,7 @@ Console.WriteLine($"Visit: {plan.DateText} {plan.SlotText} ({plan.Note}).");
 var machine = await Machine.DescribeAsync();
 var loadBefore = Machine.LoadAverage();
 var serverArguments = plan.ServerArguments.Concat(settings.ServerArguments).ToList();
-var serverDirectory = settings.ServerDirectory ?? Path.Combine(root, "src", "RedEducation.Server", "bin", "Release", "net10.0");
+var serverDirectory = settings.ServerDirectory ?? ServerProcess.ReleaseDirectory(root);
 await using var server = await ServerProcess.StartAsync(serverDirectory, serverArguments, settings.ServerEnvironment, ct);
 var startedIn = total.Elapsed;
 Console.WriteLine($"Started {server} in {startedIn.TotalSeconds:F1} s.");

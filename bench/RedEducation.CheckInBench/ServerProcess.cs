@@ -68,6 +68,9 @@ internal sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Where the server's Release build is in the repository at <paramref name="root"/>.</summary>
+    public static string ReleaseDirectory(string root) => Path.Combine(root, "src", "RedEducation.Server", "bin", "Release", "net10.0");
+
     public static async Task<ServerProcess> StartAsync(
         string serverDirectory, IEnumerable<string> extraArguments, IEnumerable<KeyValuePair<string, string>> environment, CancellationToken cancellationToken)
     {

@@ -58,7 +58,7 @@ internal static class Simulation
         {
             throw new InvalidOperationException("too late in the day in Asia/Shanghai for an hourly slot that can be checked in before midnight; run before 22:50 there");
         }
-        await using var server = await ServerProcess.StartAsync(root, today.ServerArguments, new Dictionary<string, string>(), ct);
+        await using var server = await ServerProcess.StartAsync(ServerProcess.ReleaseDirectory(root), today.ServerArguments, new Dictionary<string, string>(), ct);
         var serverStart = total.Elapsed;
         Console.WriteLine(F($"{scale}x: started {server} in {serverStart.TotalSeconds:F1} s; today's slot {today.DateText} {today.SlotText}."));
         using var api = new Api(server.BaseAddress);
