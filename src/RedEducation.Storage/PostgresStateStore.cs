@@ -93,6 +93,19 @@ public sealed class PostgresStateStore : IStateStore
         ON CONFLICT DO NOTHING
         """;
 
+    /// <summary>
+    /// The row inserts with the index entries folded in as a data-modifying CTE (entries as $4, $5): one statement fewer
+    /// per commit. Measured in the hot venue-day (2 interleaved pairs): paired-round medians at 64 in flight 28.8x and
+    /// 27.3x against 19.0x and 17.8x with the entries as a statement of their own, which added ~0.8 ms of wall time per
+    /// commit though its own CPU is ~0.2 ms (why a fourth statement costs so much is not understood yet).
+    /// </summary>
+    private static string WithEntries(string entriesSql, string insertSql) =>
+        $"WITH entry AS ({entriesSql.Replace("$1", "$4", StringComparison.Ordinal).Replace("$2", "$5", StringComparison.Ordinal)}) {insertSql}";
+
+    private static readonly string InsertManyWithEntriesSql = WithEntries(IndexManySql, InsertManySql);
+
+    private static readonly string InsertManyWithEntriesWhereAbsentSql = WithEntries(IndexManyWhereAbsentSql, InsertManyWhereAbsentSql);
+
     private const string DeleteManySql = """
         DELETE FROM grain_state AS t
         USING unnest($1::text[], $2::text[], $3::bigint[]) AS w(s, g, v)
@@ -317,7 +330,15 @@ public sealed class PostgresStateStore : IStateStore
         var inserts = writes.Where(w => w.Json is not null && w.ExpectedVersion == 0).ToList();
         var updates = writes.Where(w => w.Json is not null && w.ExpectedVersion != 0).ToList();
         var deletes = writes.Where(w => w.Json is null).ToList();
-        if (inserts.Count > 0)
+        // The entries travel with the inserts when there are any (a venue-day's new bookings), else on their own.
+        var entriesApart = inserts.Count == 0 && entries.Count > 0;
+        if (inserts.Count > 0 && entries.Count > 0)
+        {
+            var insert = Command(skipConflicts ? InsertManyWithEntriesWhereAbsentSql : InsertManyWithEntriesSql, Keys(inserts), [.. inserts.Select(w => w.Json!)]);
+            AddEntries(insert, entries);
+            batch.BatchCommands.Add(insert);
+        }
+        else if (inserts.Count > 0)
         {
             batch.BatchCommands.Add(Command(skipConflicts ? InsertManyWhereAbsentSql : InsertManySql, Keys(inserts), [.. inserts.Select(w => w.Json!)]));
         }
@@ -329,11 +350,10 @@ public sealed class PostgresStateStore : IStateStore
         {
             batch.BatchCommands.Add(Command(DeleteManySql, Keys(deletes), null, [.. deletes.Select(w => w.ExpectedVersion)]));
         }
-        if (entries.Count > 0)
+        if (entriesApart)
         {
             var index = new NpgsqlBatchCommand(skipConflicts ? IndexManyWhereAbsentSql : IndexManySql);
-            index.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.GrainId)] });
-            index.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Entry)] });
+            AddEntries(index, entries);
             batch.BatchCommands.Add(index);
         }
         var done = new HashSet<(string, string)>();
@@ -349,6 +369,12 @@ public sealed class PostgresStateStore : IStateStore
             while (reader.NextResult());
         }
         return [.. writes.Select(w => done.Contains((w.StateName, w.GrainId)))];
+    }
+
+    private static void AddEntries(NpgsqlBatchCommand command, IReadOnlyList<IndexEntry> entries)
+    {
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.GrainId)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. entries.Select(e => e.Entry)] });
     }
 
     private static (string[] StateNames, string[] GrainIds) Keys(List<StateWrite> writes) =>
