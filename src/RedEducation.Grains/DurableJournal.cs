@@ -107,7 +107,9 @@ internal sealed class DurableJournal<TEvent>(IGrainStorage storage, string name,
     public void Append(TEvent change, Alongside alongside)
     {
         var json = Serialize(change);
-        var beside = alongside.Rows.Select(r => new SerializedRow(r.StateName, r.GrainId, JsonSerializer.Serialize(r.State, r.State.GetType(), _rows.JsonOptions))).ToList();
+        List<SerializedRow> beside = alongside.Rows.Count == 0
+            ? []
+            : [.. alongside.Rows.Select(r => new SerializedRow(r.StateName, r.GrainId, JsonSerializer.Serialize(r.State, r.State.GetType(), _rows.JsonOptions)))];
         lock (_gate)
         {
             _open.Add(json);
